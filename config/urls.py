@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from pme.portal import views as portal_views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", portal_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("pme.portal.urls")),
+    path("accounts/", include("pme.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+handler400 = "pme.portal.errors.bad_request"
+handler403 = "pme.portal.errors.permission_denied"
+handler404 = "pme.portal.errors.page_not_found"
+handler500 = "pme.portal.errors.server_error"

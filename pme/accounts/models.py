@@ -1,0 +1,108 @@
+"""Users, their role and their professional profile.
+
+The role is a single field: a person who is both a prescriber and a reviewer has two accounts, as at the
+Régie (staff usernames start with CE). Delegations and access requests are added by the accounts issue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+PROFESSIONAL_NUMBER_RE = re.compile(r"^[0-9]{7}$")
+
+
+class Role(models.TextChoices):
+    PRESCRIBER = "prescriber", _("Prescriber")
+    COLLABORATOR = "collaborator", _("Administrative assistant")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    REVIEWER = "reviewer", _("Régie reviewer")
+    ACCESS_ADMIN = "access_admin", _("Régie access administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+
+    @classmethod
+    def staff_roles(cls) -> frozenset[str]:
+        """Régie staff: second factor mandatory."""
+        return frozenset({cls.REVIEWER, cls.ACCESS_ADMIN, cls.PRIVACY_OFFICER})
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+
+
+class Profession(models.TextChoices):
+    GENERAL_PRACTITIONER = "general_practitioner", _("General practitioner")
+    SPECIALIST = "specialist", _("Medical specialist")
+    NURSE_PRACTITIONER = "nurse_practitioner", _("Nurse practitioner")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    MIDWIFE = "midwife", _("Midwife")
+    DENTIST = "dentist", _("Dentist")
+
+
+professional_number_validator = RegexValidator(
+    PROFESSIONAL_NUMBER_RE, _("A professional number has exactly 7 digits."), code="professional_number"
+)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    @property
+    def is_regie_staff(self) -> bool:
+        return self.role in Role.staff_roles()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role not in Role.values:
+            raise ValidationError({"role": _("Unknown role.")})
+
+
+class PrescriberProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="prescriber_profile")
+    profession = models.CharField(_("profession"), max_length=32, choices=Profession.choices)
+    professional_number = models.CharField(
+        _("professional number"),
+        max_length=7,
+        unique=True,
+        validators=[professional_number_validator],
+        help_text=_("7 digits: type of professional, licence number, and a digit assigned by the Régie."),
+    )
+
+    class Meta:
+        verbose_name = _("prescriber profile")
+        verbose_name_plural = _("prescriber profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name()} ({self.professional_number})"
+
+
+class PharmacistProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="pharmacist_profile")
+    licence_number = models.CharField(
+        _("licence number"), max_length=7, unique=True, validators=[professional_number_validator]
+    )
+    pharmacy = models.CharField(_("pharmacy"), max_length=200)
+
+    class Meta:
+        verbose_name = _("pharmacist profile")
+        verbose_name_plural = _("pharmacist profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name()} ({self.pharmacy})"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "pme.core"
+    label = "core"
+    verbose_name = "PME core"

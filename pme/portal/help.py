@@ -1,0 +1,37 @@
+"""The user guide's table of contents. Each section is a pair of templates, help/fr/<slug>.html and
+help/en/<slug>.html, written as prose by people, not assembled from translation strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class HelpSection:
+    slug: str
+    title: str | Promise
+    summary: str | Promise
+
+
+HELP_SECTIONS: tuple[HelpSection, ...] = (
+    HelpSection("getting-started", _("Getting started"), _("Logging in, languages, what each role can do.")),
+    HelpSection("prescribers", _("For prescribers"), _("Requests, decisions, giving access to assistants.")),
+    HelpSection(
+        "assistants",
+        _("For administrative assistants"),
+        _("Getting access and viewing the requests of your prescribers."),
+    ),
+    HelpSection("pharmacists", _("For pharmacists"), _("Looking up the status of a request.")),
+    HelpSection(
+        "regie-staff", _("For Régie staff"), _("Reviewers, access administrators, privacy officers.")
+    ),
+    HelpSection("requirements", _("Minimum configuration"), _("Supported browsers; JavaScript is optional.")),
+    HelpSection("contact", _("Assistance"), _("Phone numbers and e-mail of the assistance centre.")),
+)
+
+
+def section_by_slug(slug: str) -> HelpSection | None:
+    return next((s for s in HELP_SECTIONS if s.slug == slug), None)

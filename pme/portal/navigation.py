@@ -1,0 +1,43 @@
+"""What each role may open, in menu order. A menu item appears only for the roles listed with it;
+the view behind it still checks access itself (the menu is a convenience, not a control)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from pme.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None  # None: everyone, logged in or not
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem(_("Home"), "portal:home", None),
+    MenuItem(_("Exception drugs"), "catalogue:list", None),
+    MenuItem(_("Audit trail"), "audit:events", frozenset({Role.PRIVACY_OFFICER})),
+    MenuItem(_("Help"), "portal:help", None),
+)
+
+
+def menu_for(user: object, current_path: str) -> list[dict[str, Any]]:
+    role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+    items: list[dict[str, Any]] = []
+    for item in MENU:
+        if item.roles is not None and role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # the app behind this item is not installed yet
+        current = current_path == url or (url != reverse("portal:home") and current_path.startswith(url))
+        items.append({"label": item.label, "url": url, "current": current})
+    return items
