@@ -34,42 +34,42 @@ def password() -> str:
 
 @pytest.fixture
 def prescriber(db) -> User:
-    return PrescriberProfileFactory(user__username="presc.a", user__first_name="Marie").user
+    return PrescriberProfileFactory.create(user__username="presc.a", user__first_name="Marie").user
 
 
 @pytest.fixture
 def collaborator(db) -> User:
-    return UserFactory(username="collab.a", role=Role.COLLABORATOR)
+    return UserFactory.create(username="collab.a", role=Role.COLLABORATOR)
 
 
 @pytest.fixture
 def other_prescriber(db) -> User:
-    return PrescriberProfileFactory(user__username="presc.b", user__language="en").user
+    return PrescriberProfileFactory.create(user__username="presc.b", user__language="en").user
 
 
 @pytest.fixture
 def other_collaborator(db) -> User:
-    return UserFactory(username="collab.b", role=Role.COLLABORATOR)
+    return UserFactory.create(username="collab.b", role=Role.COLLABORATOR)
 
 
 @pytest.fixture
 def pharmacist(db) -> User:
-    return PharmacistProfileFactory(user__username="pharm").user
+    return PharmacistProfileFactory.create(user__username="pharm").user
 
 
 @pytest.fixture
 def reviewer(db) -> User:
-    return UserFactory(username="CE200001", role=Role.REVIEWER)
+    return UserFactory.create(username="CE200001", role=Role.REVIEWER)
 
 
 @pytest.fixture
 def access_admin(db) -> User:
-    return UserFactory(username="CE200002", role=Role.ACCESS_ADMIN)
+    return UserFactory.create(username="CE200002", role=Role.ACCESS_ADMIN)
 
 
 @pytest.fixture
 def privacy_officer(db) -> User:
-    return UserFactory(username="CE200003", role=Role.PRIVACY_OFFICER)
+    return UserFactory.create(username="CE200003", role=Role.PRIVACY_OFFICER)
 
 
 PERSONAS = (

@@ -7,7 +7,7 @@ from pme.accounts.models import PharmacistProfile, PrescriberProfile, Profession
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -22,12 +22,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):
+    def saved(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
 
-class PrescriberProfileFactory(factory.django.DjangoModelFactory):
+class PrescriberProfileFactory(factory.django.DjangoModelFactory[PrescriberProfile]):
     class Meta:
         model = PrescriberProfile
 
@@ -36,7 +36,7 @@ class PrescriberProfileFactory(factory.django.DjangoModelFactory):
     professional_number = factory.Sequence(lambda n: f"1{n:05d}{n % 10}")
 
 
-class PharmacistProfileFactory(factory.django.DjangoModelFactory):
+class PharmacistProfileFactory(factory.django.DjangoModelFactory[PharmacistProfile]):
     class Meta:
         model = PharmacistProfile
 
