@@ -6,7 +6,10 @@ endpoint ships without someone deciding who may reach it.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
@@ -16,8 +19,12 @@ OPEN = dict.fromkeys(PERSONAS, 200)
 LOGGED_IN_REDIRECT = {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}  # login page sends users home
 
 
-# (url name, args, method) -> {persona: expected status}
-MATRIX: dict[tuple[str, tuple[str, ...], str], dict[str, int]] = {
+Route = tuple[str, tuple[str, ...], str]  # (url name, args, method)
+
+# The shell's routes. Each app adds its own rows in `pme/<app>/tests/access_matrix.py` as a
+# module-level `ROWS: dict[Route, dict[persona, status]]`; an arg may name a fixture with a leading "@"
+# (e.g. "@auth_request"), replaced by that fixture's primary key, so rows can point at real objects.
+SHELL_ROWS: dict[Route, dict[str, int]] = {
     ("healthz", (), "GET"): OPEN,
     ("portal:home", (), "GET"): OPEN,
     ("portal:help", (), "GET"): OPEN,
@@ -25,6 +32,24 @@ MATRIX: dict[tuple[str, tuple[str, ...], str], dict[str, int]] = {
     ("accounts:login", (), "GET"): LOGGED_IN_REDIRECT,
     ("accounts:logout", (), "POST"): OPEN,
 }
+
+
+def _collect() -> dict[Route, dict[str, int]]:
+    rows = dict(SHELL_ROWS)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("pme."):
+            continue
+        try:
+            module = import_module(f"{config.name}.tests.access_matrix")
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"{config.name}.tests.access_matrix", f"{config.name}.tests"):
+                raise
+            continue
+        rows.update(module.ROWS)
+    return rows
+
+
+MATRIX = _collect()
 
 # URL names that belong to third-party apps with their own access control, and why they are safe.
 EXEMPT_PREFIXES = (
@@ -53,8 +78,9 @@ def test_every_url_is_in_the_matrix():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "persona"), [(route, p) for route in MATRIX for p in PERSONAS], ids=str)
 def test_access(request, route, persona):
-    name, args, method = route
+    name, raw_args, method = route
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    args = [str(request.getfixturevalue(a[1:]).pk) if a.startswith("@") else a for a in raw_args]
     with translation.override("fr"):
         url = reverse(name, args=args)
     response = getattr(client_for(user), method.lower())(url)

@@ -4,7 +4,9 @@ help/en/<slug>.html, written as prose by people, not assembled from translation 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -33,5 +35,23 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
 )
 
 
+def all_sections() -> tuple[HelpSection, ...]:
+    """The portal's sections, then those each installed PME app declares in its own `help.py`
+    (a module-level `HELP_SECTIONS` tuple of HelpSection; templates in that app's
+    `templates/help/<lang>/<slug>.html`), so that apps add to the guide without editing this file."""
+    sections = list(HELP_SECTIONS)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("pme.") or config.name == "pme.portal":
+            continue
+        try:
+            module = import_module(f"{config.name}.help")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.help":
+                raise
+            continue
+        sections[-2:-2] = list(getattr(module, "HELP_SECTIONS", ()))  # before requirements and contact
+    return tuple(sections)
+
+
 def section_by_slug(slug: str) -> HelpSection | None:
-    return next((s for s in HELP_SECTIONS if s.slug == slug), None)
+    return next((s for s in all_sections() if s.slug == slug), None)

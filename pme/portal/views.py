@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from pme.portal.help import HELP_SECTIONS, section_by_slug
+from pme.portal.help import all_sections, section_by_slug
 
 
 @require_safe
@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def help_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/help_index.html", {"sections": HELP_SECTIONS})
+    return render(request, "portal/help_index.html", {"sections": all_sections()})
 
 
 @require_safe
@@ -36,7 +36,7 @@ def help_section(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "portal/help_section.html",
-        {"section": section, "body_template": body.template.name, "sections": HELP_SECTIONS},
+        {"section": section, "body_template": body.template.name, "sections": all_sections()},
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from pme.accounts.models import User
@@ -34,6 +36,18 @@ class Command(BaseCommand):
             )
             created += 1
         self.stdout.write(f"Demo users created: {created} (already there: {len(DEMO_PEOPLE) - created}).")
+        # Then each PME app adds its own demo data, in INSTALLED_APPS (dependency) order, through an
+        # optional `pme/<app>/demo.py` defining `seed(stdout) -> None`, idempotent like this command.
+        for config in apps.get_app_configs():
+            if not config.name.startswith("pme.") or config.name == "pme.portal":
+                continue
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            module.seed(self.stdout)
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         width = max(len(p.username) for p in DEMO_PEOPLE)
