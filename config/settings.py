@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pme.core",
     "pme.audit",
     "pme.accounts",
+    "pme.catalogue",
     "pme.portal",
     "django.contrib.admin",
     "django.contrib.auth",
