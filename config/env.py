@@ -71,7 +71,10 @@ def database_config(url: str) -> dict[str, Any]:
         raise ImproperlyConfigured(f"DATABASE_URL={url!r} has no database name.")
     if engine == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"}
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
+            "transaction_mode": "IMMEDIATE",
+        }
     return dict(config)
 
 

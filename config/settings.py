@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pme.audit",
     "pme.accounts",
     "pme.catalogue",
+    "pme.authorizations",
     "pme.portal",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -12,6 +12,7 @@ urlpatterns += i18n_patterns(
     path("", include("pme.portal.urls")),
     path("accounts/", include("pme.accounts.urls")),
     path("catalogue/", include("pme.catalogue.urls")),
+    path("requests/", include("pme.authorizations.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,0 +1,348 @@
+"""Payment authorization requests (*demandes d'autorisation de paiement*) and what hangs off them.
+
+What the prescriber sent never changes after submission (Drug insurance act, s. 82): the columns listed
+in FROZEN_FIELDS are refused by `save()` once the request has left the draft status, and by a database
+trigger on every path (migration 0002), so neither the admin, a form, the API nor raw SQL can alter them.
+Later information is *added*: `RequestVersion` rows (answers, corrections) and attachments.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pme.authorizations.lifecycle import Action, Status
+from pme.core.nam import NAM
+
+
+class RequestKind(models.TextChoices):
+    EXCEPTION_DRUG = "exception_drug", _("Exception drug")
+    EXCEPTIONAL_PATIENT = "exceptional_patient", _("Exceptional patient")
+
+
+class RequestType(models.TextChoices):
+    FIRST = "first", _("First request")
+    RENEWAL = "renewal", _("Renewal")
+    CONTINUATION = "continuation", _("Continuation")
+    RESTART = "restart", _("Restart after relapse")
+
+
+class Urgency(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    URGENT = "urgent", _("Urgent")
+
+
+class DurationUnit(models.TextChoices):
+    DAYS = "days", _("days")
+    WEEKS = "weeks", _("weeks")
+    MONTHS = "months", _("months")
+
+
+class AuthorizationRequest(models.Model):
+    number = models.CharField(_("request number"), max_length=11, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind of request"), max_length=24, choices=RequestKind.choices)
+    request_type = models.CharField(
+        _("type of request"), max_length=16, choices=RequestType.choices, default=RequestType.FIRST
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authorization_requests"
+    )
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    transmitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # Insured person, as typed and checked at submission.
+    nam = models.CharField(_("health insurance number"), max_length=12)
+    insured_last_name = models.CharField(_("surname"), max_length=100)
+    insured_first_name = models.CharField(_("first name"), max_length=100)
+    insured_birth_date = models.DateField(_("birth date"))
+    # Drug: a catalogue drug and the version of the indication claimed; or, for an exceptional patient,
+    # possibly a drug not on the list, described in words.
+    drug = models.ForeignKey(
+        "catalogue.Drug", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    indication = models.ForeignKey(
+        "catalogue.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drug_description = models.CharField(_("drug (name, strength, form)"), max_length=250, blank=True)
+    din = models.CharField(_("DIN"), max_length=8, blank=True)
+    answers = models.JSONField(_("answers to the criteria"), default=dict, blank=True)
+    evaluation = models.JSONField(_("evaluation of the criteria"), default=dict, blank=True)
+    treatment_started = models.BooleanField(_("treatment already started"), default=False)
+    requested_start = models.DateField(_("requested start date"), null=True, blank=True)
+    requested_duration = models.PositiveSmallIntegerField(_("requested duration"), null=True, blank=True)
+    requested_duration_unit = models.CharField(
+        _("unit"), max_length=8, choices=DurationUnit.choices, default=DurationUnit.MONTHS
+    )
+    dosage = models.CharField(_("dosage"), max_length=250, blank=True)
+    quantity = models.CharField(_("quantity"), max_length=120, blank=True)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.STANDARD)
+    urgency_reason = models.CharField(_("reason for urgency"), max_length=500, blank=True)
+    clinical_notes = models.TextField(_("clinical notes"), blank=True)
+    # Exceptional patient measure.
+    condition = models.TextField(_("condition"), blank=True)
+    alternatives_unusable = models.TextField(
+        _("why listed drugs or insured treatments cannot be used"), blank=True
+    )
+    seriousness = models.TextField(_("why the condition is serious"), blank=True)
+    expected_benefit = models.TextField(_("expected measurable benefit"), blank=True)
+    renewal_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals"
+    )
+    # One form, one request: the token travels in the form, the key in the API's Idempotency-Key header.
+    submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
+    # Workflow and decision (written by services only).
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    automated = models.BooleanField(_("automated decision"), default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    authorized_start = models.DateField(_("authorized from"), null=True, blank=True)
+    authorized_end = models.DateField(_("authorized until"), null=True, blank=True)
+    authorized_quantity = models.CharField(_("authorized quantity"), max_length=250, blank=True)
+    is_review = models.BooleanField(_("review of a refusal"), default=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    row_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("payment authorization request")
+        verbose_name_plural = _("payment authorization requests")
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["nam", "submitted_at"], name="authreq_nam_sent"),
+            models.Index(fields=["prescriber", "submitted_at"], name="authreq_prescriber_sent"),
+            models.Index(fields=["status", "submitted_at"], name="authreq_status_sent"),
+            models.Index(fields=["authorized_end"], name="authreq_auth_end"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prescriber", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="authreq_idempotency_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(number__isnull=False) & Q(submitted_at__isnull=False)),
+                name="authreq_sent_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"draft #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        loaded_status = getattr(self, "_loaded_status", "")
+        if self.pk is not None and loaded_status not in ("", Status.DRAFT):
+            changed = [f for f, v in getattr(self, "_loaded", {}).items() if getattr(self, f) != v]
+            if changed:
+                raise FrozenRequestError(changed)
+        super().save(*args, **kwargs)
+        self._loaded = {f: getattr(self, f) for f in FROZEN_FIELDS}
+        self._loaded_status = self.status
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> AuthorizationRequest:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {f: getattr(instance, f) for f in FROZEN_FIELDS if f in field_names}
+        instance._loaded_status = instance.status if "status" in field_names else ""
+        return instance
+
+    @property
+    def nam_value(self) -> NAM:
+        return NAM(self.nam)
+
+    @property
+    def drug_label(self) -> str:
+        if self.drug_id and self.drug is not None:
+            strength = f" {self.drug.strength}" if self.drug.strength else ""
+            return f"{self.drug.generic_name}{strength}"
+        return self.drug_description
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+
+# What the prescriber sent: frozen once the request leaves the draft status.
+FROZEN_FIELDS = (
+    "kind",
+    "request_type",
+    "prescriber_id",
+    "entered_by_id",
+    "nam",
+    "insured_last_name",
+    "insured_first_name",
+    "insured_birth_date",
+    "drug_id",
+    "indication_id",
+    "drug_description",
+    "din",
+    "answers",
+    "treatment_started",
+    "requested_start",
+    "requested_duration",
+    "requested_duration_unit",
+    "dosage",
+    "quantity",
+    "urgency",
+    "urgency_reason",
+    "clinical_notes",
+    "condition",
+    "alternatives_unusable",
+    "seriousness",
+    "expected_benefit",
+    "renewal_of_id",
+    "submission_token",
+    "idempotency_key",
+    "idempotency_fingerprint",
+)
+# Column names for the database trigger (ForeignKey attnames are the column names).
+FROZEN_COLUMNS = FROZEN_FIELDS
+
+
+class FrozenRequestError(Exception):
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"a submitted request cannot be changed (fields: {', '.join(fields)})")
+        self.fields = fields
+
+
+class PreviousTreatment(models.Model):
+    class Outcome(models.TextChoices):
+        INEFFECTIVE = "ineffective", _("Ineffective")
+        NOT_TOLERATED = "not_tolerated", _("Not tolerated")
+        CONTRAINDICATED = "contraindicated", _("Contraindicated")
+        OTHER = "other", _("Other")
+
+    auth_request = models.ForeignKey(
+        AuthorizationRequest, on_delete=models.CASCADE, related_name="previous_treatments"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    drug_name = models.CharField(_("drug"), max_length=200)
+    duration = models.CharField(_("duration"), max_length=100, blank=True)
+    outcome = models.CharField(_("reason stopped"), max_length=16, choices=Outcome.choices)
+    details = models.CharField(_("details"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.drug_name} ({self.outcome})"
+
+
+class RequestVersion(models.Model):
+    """Something added to a request after its submission: the submitted content itself (number 1), an
+    answer to an information request, a correction. Append-only."""
+
+    class Kind(models.TextChoices):
+        SUBMISSION = "submission", _("Request as sent")
+        ANSWER = "answer", _("Answer to a request for information")
+        CORRECTION = "correction", _("Correction")
+        REVIEW_REQUEST = "review_request", _("Request for review")
+
+    auth_request = models.ForeignKey(AuthorizationRequest, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    text = models.TextField(blank=True)
+    content = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["auth_request", "number"], name="authreq_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.auth_request} v{self.number} ({self.kind})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise FrozenRequestError(["version"])
+        super().save(*args, **kwargs)
+
+
+class TimelineEntry(models.Model):
+    auth_request = models.ForeignKey(AuthorizationRequest, on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=24, choices=Action.choices)
+    from_status = models.CharField(max_length=24, choices=Status.choices)
+    to_status = models.CharField(max_length=24, choices=Status.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.auth_request}: {self.from_status} → {self.to_status}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the user's file name on disk: a random name under the request's folder.
+    return f"attachments/{instance.auth_request_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    auth_request = models.ForeignKey(
+        AuthorizationRequest, on_delete=models.PROTECT, related_name="attachments"
+    )
+    version = models.ForeignKey(
+        RequestVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RequestCounter(models.Model):
+    """The last number given in a year: locked while a number is assigned, so numbers never repeat."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Notification(models.Model):
+    """An item on a user's home page (and the e-mail that announced it)."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Decision")
+        INFORMATION_REQUESTED = "information_requested", _("Information requested")
+        EXPIRY = "expiry", _("Authorization ending soon")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    auth_request = models.ForeignKey(AuthorizationRequest, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"

@@ -1,0 +1,189 @@
+"""Submitting: completeness, numbering, instant decision, idempotency, freezing."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+
+from pme.audit.models import AuditEvent
+from pme.authorizations.lifecycle import Status, TransitionNotAllowed
+from pme.authorizations.models import FROZEN_FIELDS, AuthorizationRequest, FrozenRequestError, RequestVersion
+from pme.authorizations.services import IncompleteRequest, NotAllowed, submit_request, withdraw_request
+from pme.authorizations.tests.factories import codified_indication, make_draft
+from pme.catalogue.tests.factories import CriterionFactory
+
+
+@pytest.mark.django_db
+def test_codified_request_meeting_its_criteria_is_accepted_at_once(prescriber):
+    indication = codified_indication()
+    draft = make_draft(prescriber, indication)
+    result = submit_request(draft, actor=prescriber)
+    request = result.auth_request
+    assert result.automated
+    assert result.created
+    assert request.status == Status.ACCEPTED
+    assert request.automated
+    assert str(request.authorized_start) == "2026-12-01"
+    assert str(request.authorized_end) == "2027-11-30"  # 12 months, inclusive
+    assert request.authorized_quantity == "1 inhalateur par mois"
+    assert request.evaluation["overall"] == "met"
+    assert [t.to_status for t in request.timeline.all()] == [Status.SUBMITTED, Status.ACCEPTED]
+    assert AuditEvent.objects.filter(action="request.accepted", object_id=str(request.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_unmet_criterion_sends_the_request_to_a_reviewer(prescriber):
+    indication = codified_indication()
+    draft = make_draft(prescriber, indication, answers={"exacerbations": False})
+    result = submit_request(draft, actor=prescriber)
+    assert not result.automated
+    assert result.auth_request.status == Status.SUBMITTED
+    assert result.auth_request.evaluation["overall"] == "not_met"
+
+
+@pytest.mark.django_db
+def test_free_text_criterion_needs_a_reviewer(prescriber):
+    indication = codified_indication()
+    CriterionFactory.create(
+        indication=indication, key="context", kind="text", required_for_automatic=True, satisfying_values=[]
+    )
+    result = submit_request(make_draft(prescriber, indication), actor=prescriber)
+    assert result.auth_request.status == Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_numbers_are_readable_and_increasing(prescriber):
+    first = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    second = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    assert first.submitted_at is not None
+    year = first.submitted_at.year
+    assert first.number == f"{year}-000001"
+    assert second.number == f"{year}-000002"
+
+
+@pytest.mark.django_db
+def test_incomplete_request_lists_what_is_missing_and_stays_a_draft(prescriber):
+    draft = make_draft(prescriber, dosage="", requested_start=None, seriousness="")
+    with pytest.raises(IncompleteRequest) as info:
+        submit_request(draft, actor=prescriber)
+    assert len(info.value.missing) == 3
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert draft.number is None
+
+
+@pytest.mark.django_db
+def test_submitting_twice_creates_one_request(prescriber):
+    draft = make_draft(prescriber)
+    first = submit_request(draft, actor=prescriber)
+    again = submit_request(draft, actor=prescriber)
+    assert first.created
+    assert not again.created
+    assert again.auth_request.number == first.auth_request.number
+    assert AuthorizationRequest.objects.exclude(status=Status.DRAFT).count() == 1
+    assert RequestVersion.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_submissions_create_one_request(prescriber):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are only meaningful on PostgreSQL; SQLite serializes writers")
+    draft = make_draft(prescriber)
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+
+    def submit() -> None:
+        barrier.wait()
+        try:
+            results.append(submit_request(draft, actor=prescriber).created)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+    assert AuthorizationRequest.objects.get(pk=draft.pk).number
+    assert RequestVersion.objects.filter(auth_request=draft).count() == 1
+
+
+@pytest.mark.django_db
+def test_only_the_prescriber_transmits(prescriber, other_prescriber):
+    draft = make_draft(prescriber)
+    with pytest.raises(NotAllowed):
+        submit_request(draft, actor=other_prescriber)
+
+
+@pytest.mark.django_db
+def test_a_submitted_request_cannot_be_changed_through_the_orm(prescriber):
+    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    request.dosage = "something else"
+    with pytest.raises(FrozenRequestError):
+        request.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["nam", "dosage", "clinical_notes", "insured_birth_date", "answers"])
+def test_a_submitted_request_cannot_be_changed_in_the_database(prescriber, column):
+    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    value = (
+        "'2000-01-01'" if column == "insured_birth_date" else "'{\"x\": 1}'" if column == "answers" else "'X'"
+    )
+    with (
+        pytest.raises(DatabaseError, match="cannot be changed"),
+        transaction.atomic(),
+        connection.cursor() as c,
+    ):
+        c.execute(
+            f"UPDATE authorizations_authorizationrequest SET {column} = {value} WHERE id = %s", [request.pk]
+        )
+
+
+@pytest.mark.django_db
+def test_a_submitted_request_cannot_be_deleted_in_the_database(prescriber):
+    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute("DELETE FROM authorizations_authorizationrequest WHERE id = %s", [request.pk])
+
+
+@pytest.mark.django_db
+def test_versions_are_append_only_in_the_database(prescriber):
+    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute(
+            "UPDATE authorizations_requestversion SET text = 'x' WHERE auth_request_id = %s", [request.pk]
+        )
+
+
+@pytest.mark.django_db
+def test_workflow_columns_still_change_after_submission(prescriber):
+    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    withdraw_request(request, actor=prescriber, note="patient moved")
+    request.refresh_from_db()
+    assert request.status == Status.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_a_draft_can_still_be_edited_in_the_database(prescriber):
+    draft = make_draft(prescriber)
+    with connection.cursor() as c:
+        c.execute("UPDATE authorizations_authorizationrequest SET dosage = 'x' WHERE id = %s", [draft.pk])
+
+
+def test_frozen_fields_cover_everything_the_prescriber_writes():
+    from pme.authorizations.services import _PLAIN_FIELDS
+
+    for name in _PLAIN_FIELDS:
+        assert name in FROZEN_FIELDS or f"{name}_id" in FROZEN_FIELDS, name
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_request_cannot_be_withdrawn_again(prescriber):
+    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    withdraw_request(request, actor=prescriber)
+    with pytest.raises(TransitionNotAllowed):
+        withdraw_request(request, actor=prescriber)
