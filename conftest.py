@@ -1,2 +1,3 @@
 # The personas and shared fixtures live in tests/personas.py; every test of the project sees them.
-pytest_plugins = ["tests.personas"]
+# App fixtures that the permission matrix (tests/) points at ("@name") are plugins too.
+pytest_plugins = ["tests.personas", "pme.accounts.tests.fixtures"]
