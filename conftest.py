@@ -1,3 +1,8 @@
 # The personas and shared fixtures live in tests/personas.py; every test of the project sees them.
-# Apps' fixtures that cross-app tests (the permission matrix) use are registered here too.
-pytest_plugins = ["tests.personas", "pme.catalogue.tests.fixtures"]
+# App fixtures that the permission matrix (tests/) points at ("@name") are plugins too.
+pytest_plugins = [
+    "tests.personas",
+    "pme.accounts.tests.fixtures",
+    "pme.catalogue.tests.fixtures",
+    "pme.authorizations.tests.fixtures",
+]

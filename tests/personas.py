@@ -1,7 +1,8 @@
 """Personas, named after their roles, shared by every test of the project.
 
-Later capabilities link them (the collaborator to the prescriber through a delegation, ...) in their own
-fixtures; the names here stay the vocabulary of the scenarios.
+`collaborator` works for `prescriber`, and `other_collaborator` for `other_prescriber`, through an
+accepted delegation with the consult permission. Régie staff get a verified second factor from
+`client_for`, since they can open no page without one.
 """
 
 from __future__ import annotations
@@ -10,14 +11,25 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks import TaskResultStatus
+from django_tasks.signals import task_finished
 
 from pme.accounts.models import Role, User
 from pme.accounts.tests.factories import (
     TEST_PASSWORD,
+    DelegationFactory,
     PharmacistProfileFactory,
     PrescriberProfileFactory,
     UserFactory,
 )
+
+
+def _fail_on_task_error(sender: object, task_result: object, **kwargs: object) -> None:
+    """The immediate task backend records a task's exception and carries on; a test must not."""
+    if getattr(task_result, "status", None) == TaskResultStatus.FAILED:
+        raise AssertionError(task_result.errors[-1].traceback)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +37,11 @@ def _fast_hashing_and_files(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "private"
+    # Tasks (e-mails) run at once, in the test's process, when the transaction commits.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    task_finished.connect(_fail_on_task_error)
+    yield
+    task_finished.disconnect(_fail_on_task_error)
 
 
 @pytest.fixture
@@ -38,8 +55,10 @@ def prescriber(db) -> User:
 
 
 @pytest.fixture
-def collaborator(db) -> User:
-    return UserFactory.create(username="collab.a", role=Role.COLLABORATOR)
+def collaborator(db, prescriber) -> User:
+    user = UserFactory.create(username="collab.a", role=Role.COLLABORATOR)
+    DelegationFactory.create(collaborator=user, prescriber=prescriber)
+    return user
 
 
 @pytest.fixture
@@ -48,8 +67,10 @@ def other_prescriber(db) -> User:
 
 
 @pytest.fixture
-def other_collaborator(db) -> User:
-    return UserFactory.create(username="collab.b", role=Role.COLLABORATOR)
+def other_collaborator(db, other_prescriber) -> User:
+    user = UserFactory.create(username="collab.b", role=Role.COLLABORATOR)
+    DelegationFactory.create(collaborator=user, prescriber=other_prescriber)
+    return user
 
 
 @pytest.fixture
@@ -97,4 +118,17 @@ def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
+        if user.is_regie_staff:
+            verify_second_factor(client, user)
     return client
+
+
+def verify_second_factor(client: Client, user: User) -> TOTPDevice:
+    """Marks the client's session as having passed the second factor, with a confirmed TOTP device."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -1,12 +1,14 @@
 """Users, their role and their professional profile.
 
 The role is a single field: a person who is both a prescriber and a reviewer has two accounts, as at the
-Régie (staff usernames start with CE). Delegations and access requests are added by the accounts issue.
+Régie (staff usernames start with CE). Delegations (a collaborator works for a prescriber) and access
+requests (form 4313) live in `pme/accounts/access_models.py`, imported at the end of this module.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -55,6 +57,13 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.FRENCH
     )
+    # A temporary password only lets its holder choose a new one; it expires, and works for one login.
+    password_is_temporary = models.BooleanField(_("temporary password"), default=False)
+    temporary_password_expires_at = models.DateTimeField(null=True, blank=True)
+    temporary_password_used_at = models.DateTimeField(null=True, blank=True)
+    # Password reset by e-mail is offered only to an address the person has proven to receive.
+    email_verified_at = models.DateTimeField(_("e-mail verified on"), null=True, blank=True)
+    deactivated_reason = models.CharField(_("reason for deactivation"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -67,6 +76,14 @@ class User(AbstractUser):
     @property
     def is_regie_staff(self) -> bool:
         return self.role in Role.staff_roles()
+
+    def temporary_password_usable(self, now: datetime) -> bool:
+        """A temporary password logs in once, before it expires."""
+        return (
+            self.temporary_password_used_at is None
+            and self.temporary_password_expires_at is not None
+            and now < self.temporary_password_expires_at
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -106,3 +123,26 @@ class PharmacistProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name()} ({self.pharmacy})"
+
+
+from pme.accounts.access_models import (  # noqa: E402  (models of the same app, split for size)
+    AccessRequest,
+    AccessRequestStatus,
+    Delegation,
+    DelegationPermission,
+    StaffKind,
+)
+
+__all__ = [
+    "AccessRequest",
+    "AccessRequestStatus",
+    "Delegation",
+    "DelegationPermission",
+    "Language",
+    "PharmacistProfile",
+    "PrescriberProfile",
+    "Profession",
+    "Role",
+    "StaffKind",
+    "User",
+]

@@ -24,6 +24,11 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Home"), "portal:home", None),
     MenuItem(_("Exception drugs"), "catalogue:list", None),
     MenuItem(_("Audit trail"), "audit:events", frozenset({Role.PRIVACY_OFFICER})),
+    MenuItem(_("My assistants"), "accounts:collaborators", frozenset({Role.PRESCRIBER})),
+    MenuItem(_("My prescribers"), "accounts:my_prescribers", frozenset({Role.COLLABORATOR})),
+    MenuItem(_("Access requests"), "accounts:regie_queue", frozenset({Role.ACCESS_ADMIN})),
+    MenuItem(_("Accounts"), "accounts:regie_accounts", frozenset({Role.ACCESS_ADMIN})),
+    MenuItem(_("Security"), "accounts:security", frozenset(Role.values)),
     MenuItem(_("Help"), "portal:help", None),
 )
 

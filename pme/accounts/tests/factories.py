@@ -1,8 +1,21 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 
-from pme.accounts.models import PharmacistProfile, PrescriberProfile, Profession, Role, User
+from pme.accounts.models import (
+    AccessRequest,
+    AccessRequestStatus,
+    Delegation,
+    DelegationPermission,
+    PharmacistProfile,
+    PrescriberProfile,
+    Profession,
+    Role,
+    StaffKind,
+    User,
+)
+from pme.core.timeutils import local_today
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -43,3 +56,37 @@ class PharmacistProfileFactory(factory.django.DjangoModelFactory[PharmacistProfi
     user = factory.SubFactory(UserFactory, role=Role.PHARMACIST)
     licence_number = factory.Sequence(lambda n: f"3{n:06d}")
     pharmacy = "Pharmacie du Parc"
+
+
+class DelegationFactory(factory.django.DjangoModelFactory[Delegation]):
+    class Meta:
+        model = Delegation
+
+    collaborator = factory.SubFactory(UserFactory, role=Role.COLLABORATOR)
+    prescriber = factory.SubFactory(UserFactory, role=Role.PRESCRIBER)
+    permission = DelegationPermission.CONSULT
+    starts_on = factory.LazyFunction(local_today)
+    accepted_at = factory.LazyFunction(timezone.now)
+
+
+class AccessRequestFactory(factory.django.DjangoModelFactory[AccessRequest]):
+    """A request the person has completed (status submitted): ready for the Régie."""
+
+    class Meta:
+        model = AccessRequest
+
+    prescriber = factory.SubFactory(UserFactory, role=Role.PRESCRIBER)
+    first_name = "Chantal"
+    last_name = "Roy"
+    user_first_name = "Chantal"
+    user_last_name = "Roy"
+    user_job_title = "Adjointe administrative"
+    email = factory.Sequence(lambda n: f"person{n}@clinique.example")
+    language = "fr"
+    staff_kind = StaffKind.ADMINISTRATIVE
+    clinic = "Clinique Laurier"
+    permission = DelegationPermission.CONSULT
+    attested_at = factory.LazyFunction(timezone.now)
+    status = AccessRequestStatus.SUBMITTED
+    completed_at = factory.LazyFunction(timezone.now)
+    commitment_accepted_at = factory.LazyFunction(timezone.now)
