@@ -239,7 +239,7 @@ def _next_number(today: dt.date) -> str:
     return f"{today.year}-{counter.last:06d}"
 
 
-def _transition(
+def apply_transition(
     auth_request: AuthorizationRequest,
     action: str,
     *,
@@ -322,7 +322,7 @@ def submit_request(draft: AuthorizationRequest, *, actor: User) -> SubmissionRes
                 "indication_version": auth_request.indication.version,
                 "evaluated_on": today.isoformat(),
             }
-        _transition(
+        apply_transition(
             auth_request,
             Action.TRANSMIT,
             actor=actor,
@@ -353,7 +353,7 @@ def _accept_automatically(auth_request: AuthorizationRequest) -> bool:
     auth_request.authorized_quantity = indication.quantity_rule or auth_request.quantity
     auth_request.automated = True
     auth_request.decided_at = timezone.now()
-    _transition(
+    apply_transition(
         auth_request,
         Action.ACCEPT_AUTOMATICALLY,
         actor=None,
@@ -384,7 +384,7 @@ def withdraw_request(
     auth_request = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
     if actor.pk != auth_request.prescriber_id:
         raise NotAllowed
-    _transition(auth_request, Action.WITHDRAW, actor=actor, note=note, audit_action="request.withdrawn")
+    apply_transition(auth_request, Action.WITHDRAW, actor=actor, note=note, audit_action="request.withdrawn")
     return auth_request
 
 
@@ -407,7 +407,7 @@ def answer_information_request(
     version = _add_version(auth_request, actor=actor, kind=RequestVersion.Kind.ANSWER, text=text)
     for upload in files:
         add_attachment(auth_request, actor=actor, upload=upload, version=version)
-    _transition(auth_request, Action.ANSWER, actor=actor, note=text, audit_action="request.answered")
+    apply_transition(auth_request, Action.ANSWER, actor=actor, note=text, audit_action="request.answered")
     return auth_request
 
 
@@ -431,7 +431,7 @@ def ask_review(auth_request: AuthorizationRequest, *, actor: User, reason: str) 
     _add_version(auth_request, actor=actor, kind=RequestVersion.Kind.REVIEW_REQUEST, text=reason)
     auth_request.is_review = True
     auth_request.assigned_to = None
-    _transition(
+    apply_transition(
         auth_request, Action.ASK_REVIEW, actor=actor, note=reason, audit_action="request.review_asked"
     )
     return auth_request

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -39,15 +40,15 @@ ATTACHMENT_ERRORS = {
 
 
 def _writers_only(user: User) -> None:
+    """Role pages answer 403 to other roles (object pages answer 404, so ids cannot be probed)."""
     if user.role not in (Role.PRESCRIBER, Role.COLLABORATOR):
-        raise Http404
+        raise PermissionDenied
 
 
 @login_required
 @require_safe
 def request_list(request: AuthenticatedRequest) -> HttpResponse:
-    if request.user.role not in (Role.PRESCRIBER, Role.COLLABORATOR):
-        raise Http404
+    _writers_only(request.user)
     form = RequestFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -73,7 +74,7 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
     _writers_only(request.user)
     prescribers = access.prescribers_user_can_draft_for(request.user)
     if not prescribers:
-        raise Http404
+        raise PermissionDenied  # a collaborator without the draft permission
     query = request.GET.get("q", "").strip()[:100]
     drugs = list(catalogue.search_drugs(query)[:20]) if query else []
     drug = None
@@ -101,7 +102,7 @@ def _prescriber_for_new(request: AuthenticatedRequest) -> User:
     for prescriber in prescribers:
         if wanted is None or str(prescriber.pk) == wanted:
             return prescriber
-    raise Http404
+    raise PermissionDenied
 
 
 @login_required

@@ -3,7 +3,6 @@ them as "@draft_request", "@sent_request", "@attachment")."""
 
 from __future__ import annotations
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -34,3 +33,13 @@ def attachment(sent_request: AuthorizationRequest, prescriber: User) -> Attachme
     return add_attachment(sent_request, actor=prescriber, upload=pdf_upload())
 
 
+@pytest.fixture
+def request_indication(db):  # type: ignore[no-untyped-def]
+    from pme.authorizations.tests.factories import codified_indication
+
+    return codified_indication()
+
+
+@pytest.fixture
+def accepted_request(prescriber: User, request_indication) -> AuthorizationRequest:  # type: ignore[no-untyped-def]
+    return submit_request(make_draft(prescriber, request_indication), actor=prescriber).auth_request
