@@ -34,12 +34,12 @@ def attachment(sent_request: AuthorizationRequest, prescriber: User) -> Attachme
 
 
 @pytest.fixture
-def request_indication(db):  # type: ignore[no-untyped-def]
+def request_indication(db):
     from pme.authorizations.tests.factories import codified_indication
 
     return codified_indication()
 
 
 @pytest.fixture
-def accepted_request(prescriber: User, request_indication) -> AuthorizationRequest:  # type: ignore[no-untyped-def]
+def accepted_request(prescriber: User, request_indication) -> AuthorizationRequest:
     return submit_request(make_draft(prescriber, request_indication), actor=prescriber).auth_request
