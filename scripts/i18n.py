@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Translation catalogues without system gettext at run time.
 
-  i18n.py update   re-extract messages into every catalogue (needs xgettext: Debian package gettext)
+  i18n.py update [APP_DIR...]  re-extract messages into every catalogue, or those of the given apps
+                               (needs xgettext: Debian package gettext)
   i18n.py compile  write the .mo files from the .po files (pure Python, polib)
   i18n.py check    fail when any catalogue has an untranslated, fuzzy or placeholder-mismatched entry
 
@@ -31,8 +32,25 @@ def catalogues() -> list[Path]:
     return found
 
 
-def update() -> int:
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+def update(apps: list[str]) -> int:
+    """Re-extracts every catalogue, or only those of the given app folders (e.g. pme/catalogue), so that
+    people working on different apps never rewrite each other's catalogues."""
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "PYTHONPATH": str(ROOT)}
+    if apps:
+        for app in apps:
+            (ROOT / app / "locale").mkdir(exist_ok=True)
+            for language in REQUIRED_LANGUAGES:
+                cmd = [
+                    sys.executable,
+                    str(ROOT / "manage.py"),
+                    "makemessages",
+                    "-l",
+                    language,
+                    "--add-location=file",
+                    "--no-obsolete",
+                ]
+                subprocess.run(cmd, cwd=ROOT / app, env=env, check=True)  # noqa: S603 (fixed argv)
+        return 0
     for language in REQUIRED_LANGUAGES:
         cmd = [
             sys.executable,
@@ -92,4 +110,6 @@ def check() -> int:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
-    sys.exit({"update": update, "compile": compile_all, "check": check}[command]())
+    if command == "update":
+        sys.exit(update(sys.argv[2:]))
+    sys.exit({"compile": compile_all, "check": check}[command]())

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from pme.accounts.http import AuthenticatedRequest
 from pme.accounts.models import Role, User
 from pme.audit.services import record
-from pme.authorizations import access, selectors, services
+from pme.authorizations import access, notifications, selectors, services
 from pme.authorizations.attachments import AttachmentRejected
 from pme.authorizations.forms import (
     AnswerForm,
@@ -258,6 +258,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         on_behalf_of=auth_request.prescriber if request.user.pk != auth_request.prescriber_id else None,
         request=request,
     )
+    notifications.mark_read(request.user, auth_request)
     is_prescriber = access.acts_as_prescriber(request.user, auth_request)
     actions = allowed_actions(auth_request.status) if is_prescriber else []
     deadline = services.review_deadline(auth_request)

@@ -24,14 +24,15 @@ class NAMField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Health insurance number (NAM)"))
         kwargs.setdefault("help_text", _("12 characters, spaces allowed: for example TREM 8503 1512."))
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
+        # No max_length validator: it would run on the cleaned NAM; NAM.parse bounds the length itself.
         self.widget.attrs.update(
             {
                 "autocomplete": "off",
                 "spellcheck": "false",
                 "autocapitalize": "characters",
                 "inputmode": "text",
+                "maxlength": "20",
             }
         )
 

@@ -15,7 +15,12 @@ from pme.portal.help import all_sections, section_by_slug
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    notifications = []
+    if request.user.is_authenticated:
+        from pme.authorizations.selectors import unread_notifications
+
+        notifications = list(unread_notifications(request.user)[:20])
+    return render(request, "portal/home.html", {"notifications": notifications})
 
 
 @require_safe
