@@ -3,20 +3,12 @@ help/en/<slug>.html, written as prose by people, not assembled from translation 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 
 from django.apps import apps
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-@dataclass(frozen=True)
-class HelpSection:
-    slug: str
-    title: str | Promise
-    summary: str | Promise
-
+from pme.core.help import HelpSection
 
 HELP_SECTIONS: tuple[HelpSection, ...] = (
     HelpSection("getting-started", _("Getting started"), _("Logging in, languages, what each role can do.")),

@@ -22,6 +22,7 @@ class MenuItem:
 
 MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Home"), "portal:home", None),
+    MenuItem(_("My requests"), "authorizations:list", frozenset({Role.PRESCRIBER, Role.COLLABORATOR})),
     MenuItem(_("Exception drugs"), "catalogue:list", None),
     MenuItem(_("Audit trail"), "audit:events", frozenset({Role.PRIVACY_OFFICER})),
     MenuItem(_("My assistants"), "accounts:collaborators", frozenset({Role.PRESCRIBER})),
