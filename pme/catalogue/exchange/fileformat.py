@@ -70,8 +70,9 @@ FIELDS_BY_RECORD = {
     "indication": INDICATION_FIELDS,
     "criterion": CRITERION_FIELDS,
 }
-CSV_COLUMNS: tuple[str, ...] = ("record",) + tuple(
-    dict.fromkeys(f for fields in FIELDS_BY_RECORD.values() for f in fields)
+CSV_COLUMNS: tuple[str, ...] = (
+    "record",
+    *dict.fromkeys(f for fields in FIELDS_BY_RECORD.values() for f in fields),
 )
 INT_FIELDS = {"initial_duration", "renewal_duration"}
 BOOL_FIELDS = {"automatic_decision", "required_for_automatic"}
@@ -120,7 +121,7 @@ class _LineDecoder(json.JSONDecoder):
             return obj, end
 
         self.parse_object = parse_object
-        self.scan_once = json.scanner.py_make_scanner(self)
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
 
 
 def read_json(text: str) -> Catalogue:

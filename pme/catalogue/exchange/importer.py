@@ -84,9 +84,7 @@ def import_catalogue(
     """Import a CSV or JSON catalogue file (format by extension). Raises ImportFailed with every
     (line, message) found, having written nothing."""
     catalogue = read(data, name=name)
-    if catalogue.problems:
-        raise ImportFailed(catalogue.problems)
-    codes, drugs = clean(catalogue)
+    codes, drugs = clean(catalogue)  # even after reading problems: report the whole file at once
     if catalogue.problems:
         raise ImportFailed(catalogue.problems)
     report = ImportReport(dry_run=dry_run)

@@ -95,18 +95,19 @@ def clean_code(catalogue: Catalogue, record: dict[str, Any]) -> dict[str, Any]:
     code = check.text("code", required=True, label="the code")
     if code and not CODE_RE.match(code):
         check.problem("an exception code is two capital letters and 1 to 3 digits (e.g. AI582)")
-    cleaned = {
+    withdrawn_on = check.date("withdrawn_on", required=False, label="withdrawn_on")
+    valid_until = check.date("valid_until", required=False, label="valid_until")
+    if valid_until and not withdrawn_on:
+        check.problem("valid_until is only for a withdrawn code (give withdrawn_on)")
+    elif valid_until and withdrawn_on and valid_until < withdrawn_on:
+        check.problem("valid_until is before withdrawn_on")
+    return {
         LINE: check.line,
         "code": code,
         "effective_from": check.date("effective_from", required=True, label="effective_from"),
-        "withdrawn_on": check.date("withdrawn_on", required=False, label="withdrawn_on"),
-        "valid_until": check.date("valid_until", required=False, label="valid_until"),
+        "withdrawn_on": withdrawn_on,
+        "valid_until": valid_until,
     }
-    if cleaned["valid_until"] and not cleaned["withdrawn_on"]:
-        check.problem("valid_until is only for a withdrawn code (give withdrawn_on)")
-    elif cleaned["valid_until"] and cleaned["valid_until"] < cleaned["withdrawn_on"]:
-        check.problem("valid_until is before withdrawn_on")
-    return cleaned
 
 
 def clean_drug(catalogue: Catalogue, record: dict[str, Any]) -> dict[str, Any]:
