@@ -22,7 +22,7 @@ def drug_list(request: HttpRequest) -> HttpResponse:
         {
             "data-suggest-url": reverse("catalogue:suggest"),
             "data-suggest-label": _("Suggestions"),
-            "data-suggest-count": _("%(count)s suggestions: use the down arrow to reach them."),
+            "data-suggest-count": _("Suggestions: %(count)s. Use the down arrow to reach them."),
             "data-suggest-none": _("No suggestion."),
         }
     )

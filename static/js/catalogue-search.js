@@ -10,14 +10,12 @@
   status.setAttribute("role", "status");
   box.parentNode.appendChild(status);
   input.setAttribute("aria-controls", box.id);
-  input.setAttribute("aria-expanded", "false");
   var timer = null;
   var latest = 0;
 
   function close() {
     box.hidden = true;
     box.textContent = "";
-    input.setAttribute("aria-expanded", "false");
   }
 
   function links() { return Array.prototype.slice.call(box.querySelectorAll("a")); }
@@ -43,7 +41,6 @@
     });
     box.appendChild(list);
     box.hidden = false;
-    input.setAttribute("aria-expanded", "true");
     status.textContent = (input.dataset.suggestCount || "%(count)s").replace("%(count)s", results.length);
   }
 
