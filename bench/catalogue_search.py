@@ -123,7 +123,7 @@ def main() -> int:
             if vendor == "postgresql":
                 cursor.execute("ANALYZE")
         assert Drug.objects.count() == TOTAL
-        results = {}
+        results: dict[str, dict] = {}
         for query in QUERIES:
 
             def list_page(q=query):
