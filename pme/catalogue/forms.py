@@ -19,7 +19,6 @@ class DrugSearchForm(forms.Form):
                 "type": "search",
                 "autocomplete": "off",
                 "spellcheck": "false",
-                "data-suggest": "",
             }
         ),
     )

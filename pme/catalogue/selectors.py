@@ -4,6 +4,7 @@ views read through these functions directly (there is no access.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -11,6 +12,8 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from pme.catalogue.models import Drug, Indication, ListStatus
 from pme.catalogue.search_text import normalize
 from pme.core.timeutils import local_today
+
+_CODE_OR_NUMBER = re.compile(r"^([a-z]{2}[0-9]{1,3}|[0-9]+)$")
 
 
 def _in_force(on: dt.date) -> Q:
@@ -27,12 +30,21 @@ def search_drugs(query: str, *, queryset: QuerySet[Drug] | None = None) -> Query
     needle = normalize(query)
     if not needle:
         return drugs.order_by("sort_name", "pk")
+    needles = [needle]
+    compact = needle.replace(" ", "")
+    if compact != needle and _CODE_OR_NUMBER.match(compact):
+        needles.append(compact)  # "AI 582", "0247 0365" written with spaces
+    matches, term_prefix, word_prefix = Q(), Q(), Q()
+    for n in needles:
+        matches |= Q(search_document__contains=n)
+        term_prefix |= Q(search_document__contains=f"| {n}")
+        word_prefix |= Q(search_document__contains=f" {n}")
     return (
-        drugs.filter(search_document__contains=needle)
+        drugs.filter(matches)
         .annotate(
             rank=Case(
-                When(search_document__contains=f"| {needle}", then=Value(0)),
-                When(search_document__contains=f" {needle}", then=Value(1)),
+                When(term_prefix, then=Value(0)),
+                When(word_prefix, then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
             )

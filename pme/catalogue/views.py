@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from pme.catalogue import selectors
@@ -17,6 +18,14 @@ PAGE_SIZE = 50
 @require_safe
 def drug_list(request: HttpRequest) -> HttpResponse:
     form = DrugSearchForm(request.GET or None)
+    form.fields["q"].widget.attrs.update(
+        {
+            "data-suggest-url": reverse("catalogue:suggest"),
+            "data-suggest-label": _("Suggestions"),
+            "data-suggest-count": _("Suggestions: %(count)s. Use the down arrow to reach them."),
+            "data-suggest-none": _("No suggestion."),
+        }
+    )
     drugs = selectors.public_drug_list()
     status = 200
     if form.is_bound:
