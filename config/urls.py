@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("pme.portal.urls")),
     path("accounts/", include("pme.accounts.urls")),
+    path("audit/", include("pme.audit.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
