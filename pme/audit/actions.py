@@ -15,7 +15,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS: dict[str, str | Promise] = {
+    # Codes of other apps that the issues name; those apps may add theirs in their own audit_actions.py.
     "user.created": _("Created a user account"),
+    "insured.searched": _("Searched for an insured person"),
+    "request.viewed": _("Viewed a payment authorization request"),
+    "access_request.approved": _("Approved an access request"),
     "audit.access.denied": _("Was refused a privacy officer page"),
     "audit.events.searched": _("Searched the audit trail"),
     "audit.events.exported": _("Exported audit events (CSV)"),

@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import pytest
 from django.db import connection, transaction
 from django.test import Client
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from pme.audit.models import ConfidentialityIncident, HarmRisk
 from pme.audit.services import create_incident
@@ -29,6 +30,12 @@ def postgres_only(test: F) -> F:
     )
     marked: F = pytest.mark.postgres_only(skip(test))
     return marked
+
+
+def fr_url(name: str, args: list[Any] | None = None) -> str:
+    """The French URL of a page, whatever language an earlier request left active in this thread."""
+    with translation.override("fr"):
+        return reverse(name, args=args)
 
 
 def incident_values(**overrides: Any) -> dict[str, Any]:
@@ -59,7 +66,7 @@ def incident(privacy_officer) -> ConfidentialityIncident:
 
 @pytest.fixture
 def nam() -> NAM:
-    return NAM.parse("TREM 8503 1512")
+    return NAM.parse("GIRR 7204 1523")
 
 
 @pytest.fixture
@@ -103,16 +110,23 @@ def run_sql(*statements: str | tuple[str, list[object]]) -> None:
             cursor.execute(sql, params)
 
 
+def tamper(*statements: str | tuple[str, list[object]]) -> None:
+    """Runs SQL behind the application's back, as an intruder with database access would. On PostgreSQL
+    the append-only trigger is disabled around it, inside the test's transaction (rolled back with it);
+    pending deferred FK checks run first, since PostgreSQL refuses ALTER TABLE while they wait."""
+    if not ON_POSTGRESQL:
+        run_sql(*statements)
+        return
+    run_sql(
+        "SET CONSTRAINTS ALL IMMEDIATE",
+        "ALTER TABLE audit_auditevent DISABLE TRIGGER pme_audit_event_append_only",
+        *statements,
+        "ALTER TABLE audit_auditevent ENABLE TRIGGER pme_audit_event_append_only",
+        "SET CONSTRAINTS ALL DEFERRED",
+    )
+
+
 def alter_event_in_database(seq: int, **columns: object) -> None:
-    """Changes a stored event behind the application's back, as an intruder with SQL access would.
-    On PostgreSQL the append-only trigger must be disabled first (inside the test's transaction)."""
+    """Changes one stored event's columns directly in the database."""
     assignments = ", ".join(f"{name} = %s" for name in columns)
-    with connection.cursor() as cursor:
-        if ON_POSTGRESQL:
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER pme_audit_event_append_only")
-        cursor.execute(
-            f"UPDATE audit_auditevent SET {assignments} WHERE seq = %s",
-            [*columns.values(), seq],
-        )
-        if ON_POSTGRESQL:
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER pme_audit_event_append_only")
+    tamper((f"UPDATE audit_auditevent SET {assignments} WHERE seq = %s", [*columns.values(), seq]))

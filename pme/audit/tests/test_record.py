@@ -29,8 +29,8 @@ def test_record_writes_exactly_one_event_with_actor_role_and_nam_hash(collaborat
     assert stored.actor_role == "collaborator"
     assert stored.on_behalf_of == prescriber
     assert stored.nam_hash == nam_hash(nam)
-    assert stored.nam_masked == "TREM ···· ··12"
-    assert "TREM85031512" not in str(stored.__dict__)
+    assert stored.nam_masked == "GIRR ···· ··23"
+    assert "GIRR72041523" not in str(stored.__dict__)
     assert stored.object_type == "accounts.user"
     assert stored.object_id == str(prescriber.pk)
     assert stored.client_ip == "192.0.2.7"
