@@ -66,7 +66,7 @@ def test_who_accessed_keeps_to_the_period(officer_client, accesses):
     later = report(officer_client, start=TODAY + dt.timedelta(days=1), end=TODAY + dt.timedelta(days=5))
     page = officer_client.get(later["Location"])
     assert page.context["page"].paginator.count == 0
-    assert "Personne n&#x27;a consulté" in page.content.decode()
+    assert "Personne n'a consulté" in page.content.decode()
 
 
 @pytest.mark.django_db

@@ -59,7 +59,7 @@ def incident_list(request: HttpRequest) -> HttpResponseBase:
 @privacy_officer_required
 @audited_read
 def incident_new(request: HttpRequest) -> HttpResponseBase:
-    form = IncidentForm(request.POST or None)
+    form = IncidentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:
