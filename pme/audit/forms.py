@@ -37,7 +37,7 @@ class NAMField(forms.CharField):
             {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         )
 
-    def clean(self, value: Any) -> NAM | None:  # type: ignore[override]
+    def clean(self, value: Any) -> NAM | None:
         raw = super().clean(value)
         if not raw:
             return None
@@ -73,7 +73,9 @@ class EventSearchForm(PeriodMixin):
     def __init__(self, *args: Any, actions: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         codes = sorted(set(all_actions()) | set(actions or []))
-        self.fields["action"].choices = [("", _("Any action")), *((c, describe_action(c)) for c in codes)]
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("Any action")), *((c, describe_action(c)) for c in codes)]
 
 
 class PersonReportForm(PeriodMixin):

@@ -102,7 +102,7 @@ def audit_insert_fails(db) -> None:
             )
 
 
-def run_sql(*statements: str | tuple[str, list[object]]) -> None:
+def run_sql(*statements: str | tuple[str, list[Any]]) -> None:
     """Runs raw SQL in a savepoint, so that a statement the database refuses leaves the test usable."""
     with transaction.atomic(), connection.cursor() as cursor:
         for statement in statements:
@@ -110,7 +110,7 @@ def run_sql(*statements: str | tuple[str, list[object]]) -> None:
             cursor.execute(sql, params)
 
 
-def tamper(*statements: str | tuple[str, list[object]]) -> None:
+def tamper(*statements: str | tuple[str, list[Any]]) -> None:
     """Runs SQL behind the application's back, as an intruder with database access would. On PostgreSQL
     the append-only trigger is disabled around it, inside the test's transaction (rolled back with it);
     pending deferred FK checks run first, since PostgreSQL refuses ALTER TABLE while they wait."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
@@ -22,8 +23,14 @@ from pme.audit.services import create_incident, record, update_incident
 from pme.audit.views.common import paginate
 
 
+def _field(name: str) -> Field[Any, Any]:
+    field = ConfidentialityIncident._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
 def field_label(name: str) -> str:
-    return str(ConfidentialityIncident._meta.get_field(name).verbose_name).capitalize()
+    return str(_field(name).verbose_name).capitalize()
 
 
 def _display(name: str, value: Any) -> str:
@@ -33,8 +40,7 @@ def _display(name: str, value: Any) -> str:
         return _("Yes") if value else _("No")
     if name == "harm_risk":
         return str(dict(HarmRisk.choices).get(value, value))
-    field = ConfidentialityIncident._meta.get_field(name)
-    if field.get_internal_type() == "DateField":
+    if _field(name).get_internal_type() == "DateField":
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
         return date_format(day, "j F Y")
     return str(value)

@@ -283,8 +283,10 @@ def signals(request: HttpRequest) -> HttpResponse:
         details={"from": start.isoformat(), "to": end.isoformat()},
     )
     roles = role_labels()
-    for signal in [*bursts, *off_hours]:
-        signal.role = roles.get(signal.role, signal.role)
+    for burst in bursts:
+        burst.role = roles.get(burst.role, burst.role)
+    for late in off_hours:
+        late.role = roles.get(late.role, late.role)
     context = {
         "form": form,
         "bursts": bursts,
