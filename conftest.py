@@ -3,6 +3,7 @@
 pytest_plugins = [
     "tests.personas",
     "pme.accounts.tests.fixtures",
+    "pme.audit.tests.fixtures",
     "pme.catalogue.tests.fixtures",
     "pme.authorizations.tests.fixtures",
 ]

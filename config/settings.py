@@ -182,6 +182,12 @@ CONTENT_SECURITY_POLICY = {
 
 # Key for the NAM hashes of the audit trail: separate from SECRET_KEY so that rotating one keeps the other.
 AUDIT_NAM_KEY = os.environ.get("PME_AUDIT_NAM_KEY", "") or SECRET_KEY
+# Audit trail: years an event is kept (docs/audit.md), and the thresholds of the unusual-access signals.
+AUDIT_RETENTION_YEARS = env_int("PME_AUDIT_RETENTION_YEARS", 12, minimum=2)
+AUDIT_SIGNAL_DISTINCT_PERSONS = env_int("PME_AUDIT_SIGNAL_DISTINCT_PERSONS", 20, minimum=2)
+AUDIT_SIGNAL_WINDOW_MINUTES = env_int("PME_AUDIT_SIGNAL_WINDOW_MINUTES", 60, minimum=1)
+AUDIT_WORKDAY_START_HOUR = env_int("PME_AUDIT_WORKDAY_START_HOUR", 7)
+AUDIT_WORKDAY_END_HOUR = env_int("PME_AUDIT_WORKDAY_END_HOUR", 19)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,17 @@ class Outcome(models.TextChoices):
     NOT_FOUND = "not_found", _("Not found")
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Bulk writes are refused too: the only removal path is retention (`pme.audit.retention`), which
+    deletes the oldest prefix of the chain with raw SQL under the database trigger's control."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(unique=True, editable=False)
     created_at = models.DateTimeField(db_index=True, editable=False)
@@ -52,6 +63,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-seq"]
         indexes = [
@@ -74,11 +87,116 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """One row holding the last sequence number and hash; locking it serializes the chain."""
+    """One row holding the last sequence number and hash; locking it serializes the chain.
+
+    `anchor_seq`/`anchor_hash` describe where the kept chain starts: the last event removed by retention
+    (0 and the genesis hash until retention first removes events). The first kept event is
+    `anchor_seq + 1` and its `prev_hash` must equal `anchor_hash`.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_seq}"
+
+
+class HarmRisk(models.TextChoices):
+    UNDER_ASSESSMENT = "under_assessment", _("Being assessed")
+    NO = "no", _("No risk of serious harm")
+    YES = "yes", _("Risk of serious harm")
+
+
+class ConfidentialityIncident(models.Model):
+    """One entry of the confidentiality-incident register (Law 25; regulation on confidentiality
+    incidents, s. 11). The row holds the current state; every version, the first included, is kept in
+    `IncidentVersion`, so a change never overwrites what was registered before."""
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
+    occurred_on = models.DateField(_("date of the incident"))
+    occurred_until = models.DateField(_("end of the incident"), null=True, blank=True)
+    discovered_on = models.DateField(_("date of discovery"))
+    description = models.TextField(_("circumstances"))
+    information_concerned = models.TextField(_("personal information concerned"))
+    persons_count = models.PositiveIntegerField(_("number of persons concerned"))
+    persons_count_estimated = models.BooleanField(_("the number is an estimate"), default=False)
+    harm_risk = models.CharField(
+        _("risk of serious harm"),
+        max_length=20,
+        choices=HarmRisk.choices,
+        default=HarmRisk.UNDER_ASSESSMENT,
+    )
+    risk_assessment = models.TextField(_("risk assessment"))
+    commission_notified_on = models.DateField(_("Commission notified on"), null=True, blank=True)
+    persons_notified_on = models.DateField(_("persons concerned notified on"), null=True, blank=True)
+    notifications_details = models.TextField(_("notifications: details"), blank=True)
+    measures_taken = models.TextField(_("measures taken"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    updated_at = models.DateTimeField(editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-discovered_on", "-id"]
+        verbose_name = _("confidentiality incident")
+        verbose_name_plural = _("confidentiality incidents")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+# The register's fields, in display order; a version stores exactly these.
+INCIDENT_FIELDS: tuple[str, ...] = (
+    "occurred_on",
+    "occurred_until",
+    "discovered_on",
+    "description",
+    "information_concerned",
+    "persons_count",
+    "persons_count_estimated",
+    "harm_risk",
+    "risk_assessment",
+    "commission_notified_on",
+    "persons_notified_on",
+    "notifications_details",
+    "measures_taken",
+)
+
+
+class IncidentVersion(models.Model):
+    """An append-only snapshot of an incident as saved by one person at one time."""
+
+    incident = models.ForeignKey(
+        ConfidentialityIncident, on_delete=models.PROTECT, related_name="versions", editable=False
+    )
+    version = models.PositiveIntegerField(editable=False)
+    recorded_at = models.DateTimeField(editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    data = models.JSONField(editable=False)
+    changed_fields = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        ordering = ["incident", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "version"], name="audit_incident_version_unique")
+        ]
+        verbose_name = _("incident version")
+        verbose_name_plural = _("incident versions")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Incident versions are append-only.")
+        super().save(*args, **kwargs)

@@ -7,16 +7,27 @@ change fails with it (fail closed).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from pme.audit.models import AuditEvent, ChainHead, Outcome
+from pme.audit.models import (
+    INCIDENT_FIELDS,
+    AuditEvent,
+    ChainHead,
+    ConfidentialityIncident,
+    IncidentVersion,
+    Outcome,
+)
 from pme.core.nam import NAM
 
 if TYPE_CHECKING:
@@ -25,9 +36,28 @@ if TYPE_CHECKING:
 GENESIS_HASH = "0" * 64
 
 
+class AuditUnavailable(DatabaseError):
+    """The event could not be written. A subclass of DatabaseError so that existing handlers still see a
+    database failure; `audited_read` turns it into a refusal page (fail closed)."""
+
+
 def nam_hash(nam: NAM) -> str:
     """Keyed hash so events can be found by NAM without the NAM being stored in clear."""
     return hmac.new(settings.AUDIT_NAM_KEY.encode(), nam.value.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class HashedNAM:
+    """An insured person as the trail knows them: keyed hash and masked form, never the NAM itself.
+
+    Lets a page that kept only these (e.g. a privacy officer's saved search) record its event."""
+
+    hash: str
+    masked: str
+
+    @classmethod
+    def of(cls, nam: NAM) -> HashedNAM:
+        return cls(nam_hash(nam), nam.masked())
 
 
 def event_digest(event: AuditEvent) -> str:
@@ -64,16 +94,49 @@ def record(
     actor: Any,
     outcome: str = Outcome.OK,
     target: models.Model | None = None,
-    nam: NAM | None = None,
+    nam: NAM | HashedNAM | None = None,
     on_behalf_of: Any = None,
     result_count: int | None = None,
     request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. `actor` is a user or None for the system; `target` the object concerned."""
+    """Append one event. `actor` is a user or None for the system; `target` the object concerned.
+
+    Raises AuditUnavailable when the database refuses the write; the caller's transaction must then fail
+    with it (never catch it to carry on: a read or change that is not recorded must not happen).
+    """
     if outcome not in Outcome.values:
         raise ValueError(f"unknown audit outcome {outcome!r}")
+    try:
+        return _append(
+            action,
+            actor=actor,
+            outcome=outcome,
+            target=target,
+            nam=nam,
+            on_behalf_of=on_behalf_of,
+            result_count=result_count,
+            request=request,
+            details=details,
+        )
+    except DatabaseError as exc:
+        raise AuditUnavailable(f"audit event {action!r} could not be written") from exc
+
+
+def _append(
+    action: str,
+    *,
+    actor: Any,
+    outcome: str,
+    target: models.Model | None,
+    nam: NAM | HashedNAM | None,
+    on_behalf_of: Any,
+    result_count: int | None,
+    request: HttpRequest | None,
+    details: dict[str, Any] | None,
+) -> AuditEvent:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    insured = HashedNAM.of(nam) if isinstance(nam, NAM) else nam
     with transaction.atomic():
         head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
@@ -86,8 +149,8 @@ def record(
             action=action,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
-            nam_hash=nam_hash(nam) if nam is not None else "",
-            nam_masked=nam.masked() if nam is not None else "",
+            nam_hash=insured.hash if insured is not None else "",
+            nam_masked=insured.masked if insured is not None else "",
             outcome=outcome,
             result_count=result_count,
             client_ip=client_ip(request),
@@ -100,3 +163,135 @@ def record(
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+# ---- Confidentiality-incident register -------------------------------------------------------------
+
+
+def _snapshot(incident: ConfidentialityIncident) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in INCIDENT_FIELDS:
+        value = getattr(incident, name)
+        data[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return data
+
+
+def _check_incident(values: dict[str, Any]) -> None:
+    """The register's rules; raises ValidationError naming every field in error, before any write."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    occurred = values.get("occurred_on")
+    for name in (
+        "occurred_on",
+        "occurred_until",
+        "discovered_on",
+        "commission_notified_on",
+        "persons_notified_on",
+    ):
+        value = values.get(name)
+        if value is not None and value > today:
+            errors.setdefault(name, []).append(_("This date is in the future."))
+    until = values.get("occurred_until")
+    if occurred and until and until < occurred:
+        errors.setdefault("occurred_until", []).append(
+            _("The end of the incident cannot be before its start.")
+        )
+    discovered = values.get("discovered_on")
+    if occurred and discovered and discovered < occurred:
+        errors.setdefault("discovered_on", []).append(
+            _("The incident cannot have been discovered before it happened.")
+        )
+    for name in ("commission_notified_on", "persons_notified_on"):
+        value = values.get(name)
+        if discovered and value and value < discovered:
+            errors.setdefault(name, []).append(_("A notification cannot come before the discovery."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"INC-{year}-"
+    count = ConfidentialityIncident.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}{count + 1:03d}"
+
+
+@transaction.atomic
+def create_incident(
+    *, actor: Any, values: dict[str, Any], request: HttpRequest | None = None
+) -> ConfidentialityIncident:
+    """Registers an incident and its first version. `values` holds the fields of INCIDENT_FIELDS."""
+    _check_incident(values)
+    now = timezone.now()
+    # The chain head lock also serializes reference numbers, so two officers never get the same one.
+    ChainHead.objects.select_for_update().get_or_create(pk=1)
+    incident = ConfidentialityIncident(
+        reference=_next_reference(timezone.localdate().year),
+        created_at=now,
+        updated_at=now,
+        created_by=actor,
+        updated_by=actor,
+        **{name: values.get(name) for name in INCIDENT_FIELDS},
+    )
+    incident.full_clean(exclude=["created_by", "updated_by"])
+    incident.save()
+    IncidentVersion.objects.create(
+        incident=incident,
+        version=1,
+        recorded_at=now,
+        recorded_by=actor,
+        data=_snapshot(incident),
+        changed_fields=list(INCIDENT_FIELDS),
+    )
+    record(
+        "incident.created",
+        actor=actor,
+        target=incident,
+        request=request,
+        details={"reference": incident.reference, "version": 1},
+    )
+    return incident
+
+
+@transaction.atomic
+def update_incident(
+    incident: ConfidentialityIncident,
+    *,
+    actor: Any,
+    values: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Saves a new version of `incident`; the previous versions stay. Returns the changed field names
+    (nothing is written when nothing changed)."""
+    _check_incident(values)
+    locked = ConfidentialityIncident.objects.select_for_update().get(pk=incident.pk)
+    before = _snapshot(locked)
+    for name in INCIDENT_FIELDS:
+        setattr(locked, name, values.get(name))
+    after = _snapshot(locked)
+    changed = [name for name in INCIDENT_FIELDS if before[name] != after[name]]
+    if not changed:
+        return []
+    locked.full_clean(exclude=["created_by", "updated_by"])
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.updated_by = actor
+    locked.save()
+    IncidentVersion.objects.create(
+        incident=locked,
+        version=locked.version,
+        recorded_at=locked.updated_at,
+        recorded_by=actor,
+        data=after,
+        changed_fields=changed,
+    )
+    record(
+        "incident.updated",
+        actor=actor,
+        target=locked,
+        request=request,
+        details={"reference": locked.reference, "version": locked.version, "changed": changed},
+    )
+    for name in INCIDENT_FIELDS:
+        setattr(incident, name, getattr(locked, name))
+    incident.version, incident.updated_at, incident.updated_by = locked.version, locked.updated_at, actor
+    return changed

@@ -1,7 +1,8 @@
 """Database triggers that make submitted requests and their versions unchangeable on every path.
 
 Installed by migration 0002. PostgreSQL refuses UPDATE of the sent content and DELETE of a sent request
-or a version; SQLite refuses the UPDATEs (deletes are left to the foreign keys, see below). Only the retention job removes them, inside its own
+or a version; SQLite refuses the UPDATEs (deletes are left to the foreign keys, see below).
+Only the retention job removes them, inside its own
 transaction, and puts them back before committing (`suspended()`).
 """
 

@@ -1,0 +1,134 @@
+"""The confidentiality-incident register (Law 25): privacy officer only, every read and change audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Field
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from pme.audit.access import audited_read, get_incident_for_user, privacy_officer_required
+from pme.audit.forms import IncidentForm
+from pme.audit.models import INCIDENT_FIELDS, ConfidentialityIncident, HarmRisk
+from pme.audit.selectors import incidents as all_incidents
+from pme.audit.services import create_incident, record, update_incident
+from pme.audit.views.common import paginate
+
+
+def _field(name: str) -> Field[Any, Any]:
+    field = ConfidentialityIncident._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def field_label(name: str) -> str:
+    return str(_field(name).verbose_name).capitalize()
+
+
+def _display(name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if name == "harm_risk":
+        return str(dict(HarmRisk.choices).get(value, value))
+    if _field(name).get_internal_type() == "DateField":
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        return date_format(day, "j F Y")
+    return str(value)
+
+
+def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(field_label(name), _display(name, data.get(name))) for name in INCIDENT_FIELDS]
+
+
+@never_cache
+@require_safe
+@privacy_officer_required
+@audited_read
+def incident_list(request: HttpRequest) -> HttpResponseBase:
+    page = paginate(request, all_incidents(), per_page=25)
+    record("incident.listed", actor=request.user, result_count=page.paginator.count, request=request)
+    return render(request, "audit/incidents.html", {"page": page})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@privacy_officer_required
+@audited_read
+def incident_new(request: HttpRequest) -> HttpResponseBase:
+    form = IncidentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                incident = create_incident(actor=request.user, values=form.values(), request=request)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Incident %(reference)s registered.") % {"reference": incident.reference},
+                )
+                return redirect("audit:incident", incident.pk)
+        return render(request, "audit/incident_form.html", {"form": form}, status=400)
+    return render(request, "audit/incident_form.html", {"form": form})
+
+
+@never_cache
+@require_safe
+@privacy_officer_required
+@audited_read
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    incident = get_incident_for_user(request.user, pk)
+    versions = list(incident.versions.select_related("recorded_by").order_by("-version"))
+    record("incident.viewed", actor=request.user, target=incident, request=request)
+    history = [
+        {
+            "version": v,
+            "changed": [field_label(name) for name in v.changed_fields],
+            "rows": _rows(v.data),
+        }
+        for v in versions
+    ]
+    current = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+    context = {"incident": incident, "rows": _rows(current), "history": history}
+    return render(request, "audit/incident_detail.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@privacy_officer_required
+@audited_read
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    incident = get_incident_for_user(request.user, pk)
+    if request.method == "POST":
+        # The form works on a copy: the service compares with the row as stored, then keeps both versions.
+        form = IncidentForm(request.POST, instance=ConfidentialityIncident(pk=incident.pk))
+        if form.is_valid():
+            try:
+                changed = update_incident(incident, actor=request.user, values=form.values(), request=request)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if changed:
+                    messages.success(
+                        request,
+                        _("Incident %(reference)s saved as version %(version)s.")
+                        % {"reference": incident.reference, "version": incident.version},
+                    )
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("audit:incident", incident.pk)
+        context = {"form": form, "incident": incident}
+        return render(request, "audit/incident_form.html", context, status=400)
+    record("incident.viewed", actor=request.user, target=incident, request=request, details={"for": "edit"})
+    form = IncidentForm(instance=incident)
+    return render(request, "audit/incident_form.html", {"form": form, "incident": incident})
