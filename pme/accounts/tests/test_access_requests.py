@@ -4,8 +4,8 @@ and the credentials split across two e-mails."""
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 import time_machine
