@@ -109,12 +109,14 @@ def test_throttling_holds_across_two_worker_processes(tmp_path):
         "PME_VAR_DIR": str(tmp_path),
         "LOG_LEVEL": "WARNING",
     }
-    run("manage.py", "migrate", "--no-input", env=env)
-    run("manage.py", "createcachetable", env=env)
     good = "a-good-long-passphrase-2026"
-    run("manage.py", "create_user", "--role", "prescriber", "--username", "dr.worker", "--email",
-        "w@example.org", "--password", good, "--profession", "specialist", "--professional-number",
-        "1999999", env=env)  # fmt: skip
+    setup = (
+        "import django; django.setup(); from django.core.management import call_command as c; "
+        "c('migrate', verbosity=0); c('createcachetable'); "
+        "c('create_user', role='prescriber', username='dr.worker', email='w@example.org', "
+        f"password='{good}', profession='specialist', professional_number='1999999')"
+    )
+    run("-c", setup, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"})
     worker = "pme/accounts/tests/throttle_worker.py"
     # Seven failures, spaced in (travelled) time so that each one counts; the last one is now, and
     # the account must then wait 30 seconds: ample time for a second process to start.
