@@ -7,7 +7,8 @@ Design goals:
 - an unknown username is counted exactly like a known one, so the answers do not reveal which exist.
 
 After FREE_FAILURES failures in a row (per account; more per address, since a clinic shares one
-address), each new attempt must wait 2, 4, 8 ... seconds after the last failure, up to MAX_DELAY.
+address), each new attempt must wait 15, 30, 60 ... seconds after the last failure, up to MAX_DELAY.
+Attempts refused while waiting are not counted, so hammering does not lengthen the wait.
 A successful login clears the account's counter. Counters are forgotten a day after the last failure.
 """
 
@@ -22,6 +23,7 @@ from django.core.cache import cache
 ACCOUNT_FREE_FAILURES = 5
 ADDRESS_FREE_FAILURES = 20
 MAX_DELAY = 15 * 60
+FIRST_DELAY = 15
 FORGET_AFTER = 24 * 60 * 60
 
 
@@ -45,7 +47,7 @@ def delay_after(failures: int, free_failures: int) -> int:
     """Seconds to wait after the last failure, once `failures` have happened in a row."""
     if failures < free_failures:
         return 0
-    return int(min(2 ** (failures - free_failures + 1), MAX_DELAY))
+    return int(min(FIRST_DELAY * 2 ** (failures - free_failures), MAX_DELAY))
 
 
 def wait_seconds(keys: list[Key], *, at: float | None = None) -> int:
