@@ -76,6 +76,16 @@ def drop_statements(vendor: str) -> list[str]:
     ]
 
 
+def reinstall(using: str = "default", **kwargs: Any) -> None:
+    """Drops and recreates the guards. Runs after every `migrate` (post_migrate), because SQLite rebuilds
+    a table, and loses its triggers, whenever a migration alters a column or a constraint of it."""
+    from django.db import connections
+
+    with connections[using].schema_editor() as schema_editor:
+        uninstall(schema_editor)
+        install(schema_editor)
+
+
 def install(schema_editor: Any) -> None:
     for statement in create_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)

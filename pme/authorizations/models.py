@@ -131,8 +131,15 @@ class AuthorizationRequest(models.Model):
                 condition=~Q(idempotency_key=""),
                 name="authreq_idempotency_key",
             ),
+            # Sent requests have a number and a sending time; never-sent ones (drafts, and drafts the
+            # prescriber discarded, which end as withdrawn) have neither.
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(number__isnull=False) & Q(submitted_at__isnull=False)),
+                condition=(Q(number__isnull=False) & Q(submitted_at__isnull=False) & ~Q(status="draft"))
+                | (
+                    Q(number__isnull=True)
+                    & Q(submitted_at__isnull=True)
+                    & Q(status__in=["draft", "withdrawn"])
+                ),
                 name="authreq_sent_has_number",
             ),
         ]

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from pme.audit.models import ConfidentialityIncident, HarmRisk
 from pme.audit.services import create_incident
 from pme.core.nam import NAM
+from tests.personas import client_for
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,9 +77,7 @@ def other_nam() -> NAM:
 
 @pytest.fixture
 def officer_client(privacy_officer) -> Client:
-    client = Client()
-    client.force_login(privacy_officer)
-    return client
+    return client_for(privacy_officer)  # with the second factor Régie staff need
 
 
 @pytest.fixture

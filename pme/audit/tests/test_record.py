@@ -7,6 +7,7 @@ from django.db import transaction
 
 from pme.audit.models import AuditEvent, ChainHead, Outcome
 from pme.audit.services import GENESIS_HASH, AuditUnavailable, HashedNAM, event_digest, nam_hash, record
+from tests.personas import client_for
 
 
 @pytest.mark.django_db
@@ -92,8 +93,8 @@ def test_unknown_outcome_is_refused(reviewer):
 
 
 @pytest.mark.django_db
-def test_forbidden_attempt_is_recorded_as_denied(client, reviewer):
-    client.force_login(reviewer)
+def test_forbidden_attempt_is_recorded_as_denied(reviewer):
+    client = client_for(reviewer)
     response = client.get("/fr/audit/")
     assert response.status_code == 403
     event = AuditEvent.objects.get(action="audit.access.denied")

@@ -189,3 +189,12 @@ def test_a_withdrawn_request_cannot_be_withdrawn_again(prescriber):
     withdraw_request(request, actor=prescriber)
     with pytest.raises(TransitionNotAllowed):
         withdraw_request(request, actor=prescriber)
+
+
+@pytest.mark.django_db
+def test_a_draft_can_be_discarded(prescriber):
+    draft = make_draft(prescriber)
+    withdraw_request(draft, actor=prescriber, note="not needed")
+    draft.refresh_from_db()
+    assert draft.status == Status.WITHDRAWN
+    assert draft.number is None
