@@ -19,7 +19,6 @@ from pme.audit.models import Outcome
 from pme.audit.services import record
 from pme.consultation import access, selectors, throttle
 from pme.consultation.forms import LookupForm
-from pme.consultation.labels import PANORAMA_TITLE, STATUS_LOOKUP_TITLE
 from pme.core.nam import NAM
 
 PANORAMA_SESSION_KEY = "consultation.panorama"
@@ -108,7 +107,6 @@ def panorama_results(request: AuthenticatedRequest) -> HttpResponse:
         },
     )
     context: dict[str, Any] = {
-        "title": PANORAMA_TITLE,
         "nam": nam,
         "drug_query": drug_query,
         "result": result,
@@ -151,7 +149,6 @@ def status_results(request: AuthenticatedRequest) -> HttpResponse:
         details={"service": "status_lookup", "drug_query": drug_query},
     )
     context: dict[str, Any] = {
-        "title": STATUS_LOOKUP_TITLE,
         "nam": nam,
         "drug_query": drug_query,
         "lines": lines,
