@@ -3,6 +3,7 @@ worker processes (two real Python processes on one database cache)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import subprocess
@@ -34,9 +35,9 @@ def test_past_the_limit_the_look_up_is_refused_with_a_clear_message(limit_3, col
     start = timezone.now()
     client.post("/fr/consultation/", {"nam": "TREM 8553 1512"})
     for minute in range(3):  # at 0, 1 and 2 minutes
-        with time_machine.travel(start + timezone.timedelta(minutes=minute), tick=False):
+        with time_machine.travel(start + dt.timedelta(minutes=minute), tick=False):
             assert client.get("/fr/consultation/results/").status_code == 200
-    with time_machine.travel(start + timezone.timedelta(minutes=5), tick=False):
+    with time_machine.travel(start + dt.timedelta(minutes=5), tick=False):
         refused = client.get("/fr/consultation/results/")
         again = client.post("/fr/consultation/", {"nam": "GAGL 7012 1088"})  # a new search too
     for response in (refused, again):
@@ -48,7 +49,7 @@ def test_past_the_limit_the_look_up_is_refused_with_a_clear_message(limit_3, col
     assert AuditEvent.objects.filter(action="insured.searched", outcome=Outcome.OK).count() == 3
     assert AuditEvent.objects.filter(action="insured.searched", outcome=Outcome.DENIED).count() == 2
     # The window slides: when the first look-up leaves it, one more is allowed, and only one.
-    with time_machine.travel(start + timezone.timedelta(minutes=10, seconds=1), tick=False):
+    with time_machine.travel(start + dt.timedelta(minutes=10, seconds=1), tick=False):
         assert client.get("/fr/consultation/results/").status_code == 200
         assert client.get("/fr/consultation/results/").status_code == 429
 
