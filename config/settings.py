@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pme.accounts",
     "pme.catalogue",
     "pme.authorizations",
+    "pme.consultation",
     "pme.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -110,6 +111,10 @@ CACHES = {
         "LOCATION": "pme_cache",
     }
 }
+
+# Look-ups by insured person (panorama, pharmacist status): at most LIMIT per user in any sliding window.
+PME_LOOKUP_LIMIT = env_int("PME_LOOKUP_LIMIT", 60, minimum=1)
+PME_LOOKUP_WINDOW_SECONDS = env_int("PME_LOOKUP_WINDOW_SECONDS", 600, minimum=1)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

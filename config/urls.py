@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("catalogue/", include("pme.catalogue.urls")),
     path("requests/", include("pme.authorizations.urls")),
     path("audit/", include("pme.audit.urls")),
+    path("consultation/", include("pme.consultation.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pme.accounts.models import Role
+from pme.consultation.labels import PANORAMA_TITLE, STATUS_LOOKUP_TITLE
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Home"), "portal:home", None),
     MenuItem(_("My requests"), "authorizations:list", frozenset({Role.PRESCRIBER, Role.COLLABORATOR})),
     MenuItem(_("Exception drugs"), "catalogue:list", None),
+    MenuItem(PANORAMA_TITLE, "consultation:panorama", frozenset({Role.PRESCRIBER, Role.COLLABORATOR})),
+    MenuItem(STATUS_LOOKUP_TITLE, "consultation:status_lookup", frozenset({Role.PHARMACIST})),
     MenuItem(_("Audit trail"), "audit:events", frozenset({Role.PRIVACY_OFFICER})),
     MenuItem(_("My assistants"), "accounts:collaborators", frozenset({Role.PRESCRIBER})),
     MenuItem(_("My prescribers"), "accounts:my_prescribers", frozenset({Role.COLLABORATOR})),
