@@ -12,6 +12,7 @@ The audit trail keeps its own events (pme.audit.retention), so who saw what stay
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -78,7 +79,7 @@ class RequestRetention:
                     .get(AuthorizationRequest._meta.label, 0)
                 )
                 record("retention.requests_deleted", actor=None, details={"count": len(chunk)})
-                transaction.on_commit(lambda paths=paths: _delete_files(paths))
+                transaction.on_commit(partial(_delete_files, paths))
             files_deleted += len(paths)
             progress(f"{deleted}/{len(ids)} requests deleted")
         return RetentionResult(self.name, {"requests_deleted": deleted, "files_deleted": files_deleted})
