@@ -5,4 +5,5 @@ pytest_plugins = [
     "pme.accounts.tests.fixtures",
     "pme.catalogue.tests.fixtures",
     "pme.authorizations.tests.fixtures",
+    "pme.review.tests.fixtures",
 ]

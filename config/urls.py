@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("pme.accounts.urls")),
     path("catalogue/", include("pme.catalogue.urls")),
     path("requests/", include("pme.authorizations.urls")),
+    path("review/", include("pme.review.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
