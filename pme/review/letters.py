@@ -4,6 +4,7 @@ official language, as the Régie's paper letters were. Built on demand from the 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.utils import formats, translation
@@ -27,7 +28,7 @@ def _languages(first: str) -> tuple[str, str]:
     return ("en", "fr") if first == "en" else ("fr", "en")
 
 
-def _date(value: object) -> str:
+def _date(value: dt.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else "—"
 
 

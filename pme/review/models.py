@@ -57,7 +57,9 @@ class Decision(models.Model):
     auth_request = models.ForeignKey(AuthorizationRequest, on_delete=models.PROTECT, related_name="+")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("decision"), max_length=24, choices=DecisionKind.choices)
-    reasons = models.ManyToManyField(RefusalReason, through="DecisionReason", related_name="+")
+    reasons: models.ManyToManyField[RefusalReason, DecisionReason] = models.ManyToManyField(
+        RefusalReason, through="DecisionReason", related_name="+"
+    )
     # Refusal: free text after the coded reasons; information request: the questions.
     text = models.TextField(_("text"), blank=True)
     authorized_start = models.DateField(_("authorized from"), null=True, blank=True)

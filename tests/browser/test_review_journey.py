@@ -35,7 +35,7 @@ def staff_page(chromium: Any, live_server: Any, user: User, *, javascript: bool)
 def journey(transactional_db, password):
     from pme.accounts.tests.factories import PrescriberProfileFactory
 
-    prescriber = PrescriberProfileFactory(
+    prescriber: User = PrescriberProfileFactory.create(
         user__username="dr.gagnon", user__first_name="Louis", user__last_name="Gagnon", user__language="en"
     ).user
     first = sent_for_review(prescriber)

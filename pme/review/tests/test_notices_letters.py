@@ -113,7 +113,7 @@ def test_the_refusal_letter_states_the_reasons_and_the_six_month_review_right(pr
     assert heading == "Autorisation de paiement : refusée"
     assert "critère non rempli : Au moins 2 exacerbations?" in text
     assert "dans un délai de 6 mois" in text
-    assert request.number in text
+    assert str(request.number) in text
     assert decision_letter(decision).startswith(b"%PDF")
 
 
