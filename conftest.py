@@ -6,4 +6,5 @@ pytest_plugins = [
     "pme.audit.tests.fixtures",
     "pme.catalogue.tests.fixtures",
     "pme.authorizations.tests.fixtures",
+    "pme.review.tests.fixtures",
 ]

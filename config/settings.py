@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pme.catalogue",
     "pme.authorizations",
     "pme.consultation",
+    "pme.review",
     "pme.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -168,6 +169,9 @@ PME_SITE_URL = os.environ.get(
 OTP_TOTP_ISSUER = "PME"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Decision targets of the Régie queue, in hours (the clock pauses while information is awaited).
+PME_REVIEW_TARGET_URGENT_HOURS = env_int("PME_REVIEW_TARGET_URGENT_HOURS", 72, minimum=1)
+PME_REVIEW_TARGET_STANDARD_HOURS = env_int("PME_REVIEW_TARGET_STANDARD_HOURS", 7 * 24, minimum=1)
 
 # Content-Security-Policy: every asset is ours; no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("requests/", include("pme.authorizations.urls")),
     path("audit/", include("pme.audit.urls")),
     path("consultation/", include("pme.consultation.urls")),
+    path("review/", include("pme.review.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

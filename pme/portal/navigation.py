@@ -30,6 +30,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Audit trail"), "audit:events", frozenset({Role.PRIVACY_OFFICER})),
     MenuItem(_("My assistants"), "accounts:collaborators", frozenset({Role.PRESCRIBER})),
     MenuItem(_("My prescribers"), "accounts:my_prescribers", frozenset({Role.COLLABORATOR})),
+    MenuItem(_("Review queue"), "review:queue", frozenset({Role.REVIEWER})),
+    MenuItem(_("Review metrics"), "review:metrics", frozenset({Role.REVIEWER})),
     MenuItem(_("Access requests"), "accounts:regie_queue", frozenset({Role.ACCESS_ADMIN})),
     MenuItem(_("Accounts"), "accounts:regie_accounts", frozenset({Role.ACCESS_ADMIN})),
     MenuItem(_("Security"), "accounts:security", frozenset(Role.values)),

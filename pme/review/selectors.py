@@ -1,0 +1,227 @@
+"""Reads of the review. Every query starts from `requests_visible_to(user)` (reviewers see every request
+sent). The consultation app calls `refusal_reasons_for` and `latest_information_request` (docs/review.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+
+from pme.accounts.models import Role, User
+from pme.authorizations.access import requests_visible_to
+from pme.authorizations.lifecycle import Action, Status
+from pme.authorizations.models import AuthorizationRequest, TimelineEntry, Urgency
+from pme.catalogue.models import Drug
+from pme.core.timeutils import now
+from pme.review.clock import ClockReading, read_clock
+from pme.review.models import Decision, DecisionKind, DecisionReason, RefusalReason
+
+QUEUE_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.INFORMATION_REQUESTED)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    drug_id: int | None = None
+    therapeutic_system: str = ""
+    older_than_days: int | None = None
+    mine: bool = False
+
+
+def _with_queue_order(requests: QuerySet[AuthorizationRequest]) -> QuerySet[AuthorizationRequest]:
+    last_review_asked = (
+        TimelineEntry.objects.filter(auth_request=OuterRef("pk"), action=Action.ASK_REVIEW)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return requests.annotate(
+        queued_since=Coalesce(Subquery(last_review_asked), F("submitted_at")),
+        urgency_rank=Case(
+            When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+    ).order_by("urgency_rank", "queued_since", "pk")
+
+
+def review_queue(reviewer: User, filters: QueueFilters | None = None) -> QuerySet[AuthorizationRequest]:
+    """Open requests, urgent first, then the longest waiting (a review counts from when it was asked)."""
+    filters = filters or QueueFilters()
+    requests = requests_visible_to(reviewer).filter(status__in=QUEUE_STATUSES)
+    if filters.status:
+        requests = requests.filter(status=filters.status)
+    if filters.drug_id:
+        requests = requests.filter(drug_id=filters.drug_id)
+    if filters.therapeutic_system:
+        requests = requests.filter(drug__therapeutic_system=filters.therapeutic_system)
+    if filters.mine:
+        requests = requests.filter(assigned_to=reviewer)
+    requests = _with_queue_order(requests.select_related("drug", "assigned_to", "prescriber"))
+    if filters.older_than_days:
+        cutoff = now() - dt.timedelta(days=filters.older_than_days)
+        requests = requests.filter(**{"queued_since__lte": cutoff})  # an annotation mypy cannot see
+    return requests
+
+
+def queue_counts(reviewer: User) -> dict[str, int]:
+    """How many open requests there are in each status (whatever the filters)."""
+    rows = (
+        requests_visible_to(reviewer)
+        .filter(status__in=QUEUE_STATUSES)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, int] = dict.fromkeys(QUEUE_STATUSES, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def drugs_in_queue(reviewer: User) -> QuerySet[Drug]:
+    ids = (
+        requests_visible_to(reviewer).filter(status__in=QUEUE_STATUSES, drug__isnull=False).values("drug_id")
+    )
+    return Drug.objects.filter(pk__in=ids).order_by("sort_name")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    auth_request: AuthorizationRequest
+    clock: ClockReading
+
+
+def with_clocks(requests: list[AuthorizationRequest], *, at: dt.datetime | None = None) -> list[QueueRow]:
+    """The decision clock of each request of one page (one query for all their timelines)."""
+    at = at or now()
+    entries: dict[int, list[TimelineEntry]] = {r.pk: [] for r in requests}
+    for entry in TimelineEntry.objects.filter(auth_request__in=[r.pk for r in requests]):
+        entries[entry.auth_request_id].append(entry)
+    return [QueueRow(r, read_clock(r, entries[r.pk], at=at)) for r in requests]
+
+
+def clock_of(auth_request: AuthorizationRequest, *, at: dt.datetime | None = None) -> ClockReading:
+    return read_clock(auth_request, list(auth_request.timeline.all()), at=at or now())
+
+
+def reviewers() -> QuerySet[User]:
+    return User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("last_name", "first_name")
+
+
+def earlier_requests(auth_request: AuthorizationRequest) -> QuerySet[AuthorizationRequest]:
+    """Other requests sent for the same insured person and the same drug, newest first."""
+    others = AuthorizationRequest.objects.filter(nam=auth_request.nam).exclude(pk=auth_request.pk)
+    others = others.exclude(status=Status.DRAFT)
+    if auth_request.drug_id:
+        others = others.filter(drug_id=auth_request.drug_id)
+    else:
+        others = others.filter(drug_description__iexact=auth_request.drug_description)
+    return others.select_related("drug").order_by("-submitted_at")
+
+
+def decisions_on(auth_request: AuthorizationRequest) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(auth_request=auth_request)
+        .select_related("reviewer")
+        .prefetch_related(Prefetch("reason_lines", queryset=DecisionReason.objects.select_related("reason")))
+        .order_by("created_at", "pk")
+    )
+
+
+def latest_decision(auth_request: AuthorizationRequest) -> Decision | None:
+    """The decision behind the request's current status (None for an automatic acceptance)."""
+    if auth_request.status not in (Status.ACCEPTED, Status.REFUSED) or auth_request.automated:
+        return None
+    kind = DecisionKind.ACCEPTED if auth_request.status == Status.ACCEPTED else DecisionKind.REFUSED
+    return decisions_on(auth_request).filter(kind=kind).order_by("-created_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class ReasonLine:
+    code: str
+    text: str  # in the active language
+    criterion_key: str
+    criterion_question: str  # in the active language; "" when the reason names no criterion
+
+
+def _criterion_questions(auth_request: AuthorizationRequest) -> dict[str, str]:
+    if auth_request.indication is None:
+        return {}
+    return {c.key: c.question for c in auth_request.indication.criteria.all()}
+
+
+def reason_lines(decision: Decision) -> list[ReasonLine]:
+    questions = _criterion_questions(decision.auth_request)
+    return [
+        ReasonLine(
+            code=line.reason.code,
+            text=line.reason.text,
+            criterion_key=line.criterion_key,
+            criterion_question=questions.get(line.criterion_key, ""),
+        )
+        for line in decision.reason_lines.all()
+    ]
+
+
+def refusal_reasons_for(auth_request: AuthorizationRequest) -> list[ReasonLine]:
+    """The coded reasons of the refusal behind the request's current status, in the active language;
+    [] when the request is not refused. Callers fetch `auth_request` through their own access door."""
+    if auth_request.status != Status.REFUSED:
+        return []
+    decision = latest_decision(auth_request)
+    return reason_lines(decision) if decision else []
+
+
+@dataclass(frozen=True)
+class InformationRequest:
+    asked_at: dt.datetime
+    questions: str
+    answered: bool
+
+
+def latest_information_request(auth_request: AuthorizationRequest) -> InformationRequest | None:
+    """The last questions the Régie asked about this request, and whether they were answered."""
+    decision = (
+        Decision.objects.filter(auth_request=auth_request, kind=DecisionKind.INFORMATION_REQUESTED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if decision is None:
+        return None
+    answered = auth_request.timeline.filter(action=Action.ANSWER, at__gte=decision.created_at).exists()
+    return InformationRequest(asked_at=decision.created_at, questions=decision.text, answered=answered)
+
+
+def active_refusal_reasons() -> QuerySet[RefusalReason]:
+    return RefusalReason.objects.filter(active=True)
+
+
+def criteria_rows(auth_request: AuthorizationRequest) -> list[dict[str, Any]]:
+    """Each criterion of the indication version, the prescriber's answer and the evaluation's result."""
+    if auth_request.indication is None:
+        return []
+    results = {r["key"]: r for r in (auth_request.evaluation or {}).get("results", [])}
+    rows = []
+    for criterion in auth_request.indication.criteria.all():
+        answer: Any = auth_request.answers.get(criterion.key)
+        if isinstance(answer, bool):
+            answer = gettext("Yes") if answer else gettext("No")
+        elif isinstance(answer, list):
+            answer = "; ".join(
+                f"{a.get('drug')} ({a.get('outcome')})" if isinstance(a, dict) else str(a) for a in answer
+            )
+        elif criterion.kind == "choice" and answer not in (None, ""):
+            answer = criterion.choice_label(answer)
+        result = results.get(criterion.key, {})
+        rows.append(
+            {
+                "key": criterion.key,
+                "question": criterion.question,
+                "answer": answer,
+                "outcome": result.get("outcome", ""),
+                "reason": result.get("reason", ""),
+            }
+        )
+    return rows
