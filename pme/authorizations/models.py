@@ -112,6 +112,9 @@ class AuthorizationRequest(models.Model):
     authorized_end = models.DateField(_("authorized until"), null=True, blank=True)
     authorized_quantity = models.CharField(_("authorized quantity"), max_length=250, blank=True)
     is_review = models.BooleanField(_("review of a refusal"), default=False)
+    # The coded reasons of the latest refusal, in both languages, for pages that cannot import the review
+    # app (the panorama): [{"code": "...", "fr": "...", "en": "..."}]. Written by the refusal only.
+    refusal_reasons = models.JSONField(_("refusal reasons"), default=list, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     row_version = models.PositiveIntegerField(default=1)
 
@@ -174,6 +177,14 @@ class AuthorizationRequest(models.Model):
             strength = f" {self.drug.strength}" if self.drug.strength else ""
             return f"{self.drug.generic_name}{strength}"
         return self.drug_description
+
+    @property
+    def refusal_reason_texts(self) -> list[str]:
+        """The latest refusal's reasons in the active language."""
+        from django.utils.translation import get_language
+
+        key = "en" if (get_language() or "fr").startswith("en") else "fr"
+        return [str(r.get(key) or r.get("fr") or r.get("code")) for r in self.refusal_reasons or []]
 
     @property
     def is_draft(self) -> bool:

@@ -9,7 +9,8 @@ Pharmacist status: requests of any prescriber *valid* today (accepted, authoriza
 sent in the last STATUS_MONTHS months (same rule: from midnight on the same date 12 months ago). Only
 status fields are read from the database (`.values(...)`), so nothing clinical can reach the page.
 
-Refusal reasons and information-request questions are the notes of the `refuse` and
+Refusal reasons are `AuthorizationRequest.refusal_reasons` (coded, both languages) plus the free text in the
+note of the `refuse` timeline entry; information-request questions are the notes of the
 `request_information` timeline entries, which the review app writes (docs/consultation.md).
 """
 

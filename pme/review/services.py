@@ -290,6 +290,9 @@ def refuse_request(
         locked.authorized_start = None
         locked.authorized_end = None
         locked.authorized_quantity = ""
+        locked.refusal_reasons = [
+            {"code": r.reason.code, "fr": r.reason.text_fr, "en": r.reason.text_en} for r in reasons
+        ]
         apply_transition(
             locked,
             Action.REFUSE,
