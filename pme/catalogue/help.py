@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-@dataclass(frozen=True)
-class HelpSection:  # same fields as pme.portal.help.HelpSection (the portal is above us: no import)
-    slug: str
-    title: str | Promise
-    summary: str | Promise
-
+from pme.core.help import HelpSection
 
 HELP_SECTIONS: tuple[HelpSection, ...] = (
     HelpSection(
