@@ -10,7 +10,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import TaskResultStatus
@@ -40,7 +42,11 @@ def _fast_hashing_and_files(settings, tmp_path):
     # Tasks (e-mails) run at once, in the test's process, when the transaction commits.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     task_finished.connect(_fail_on_task_error)
+    # Every test starts in the default language: a language activated by one test (reverse() under
+    # /en/, a management command) must not leak into the next one run by the same worker.
+    translation.activate(django_settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()
     task_finished.disconnect(_fail_on_task_error)
 
 
