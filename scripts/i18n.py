@@ -76,6 +76,26 @@ def compile_all() -> int:
     return 0
 
 
+def inconsistencies() -> list[str]:
+    """Django merges every app's catalogue into one: the same source string translated two ways in two
+    apps shows one of them, depending on app order. Each string has one translation (use pgettext for
+    a word with two meanings)."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in catalogues():
+        if po_path.parent.parent.name not in REQUIRED_LANGUAGES:
+            continue
+        for entry in polib.pofile(str(po_path)):
+            if entry.msgstr and not entry.obsolete:
+                key = (entry.msgctxt, entry.msgid)
+                seen.setdefault(key, {})[str(po_path.relative_to(ROOT))] = entry.msgstr
+    return [
+        f"{msgid[:60]!r} is translated differently: "
+        + "; ".join(f"{path}: {text!r}" for path, text in sorted(by_file.items()))
+        for (_context, msgid), by_file in sorted(seen.items(), key=lambda item: item[0][1])
+        if len(set(by_file.values())) > 1
+    ]
+
+
 def check() -> int:
     problems = []
     for po_path in catalogues():
@@ -102,6 +122,7 @@ def check() -> int:
                     - set(_PLACEHOLDER.findall(entry.msgid_plural))
                 ):
                     problems.append(f"{where} has placeholders that the source does not")
+    problems += inconsistencies()
     for line in problems:
         print(line)
     print(f"translation check: {len(problems)} problem(s) in {len(catalogues())} catalogue(s)")

@@ -39,19 +39,19 @@ def create_statements(vendor: str) -> list[str]:
               IF OLD.status <> 'draft' AND ({changed}) THEN RAISE EXCEPTION '{MESSAGE}'; END IF;
               RETURN NEW;
             END $$ LANGUAGE plpgsql""",
-            f"CREATE TRIGGER pme_authreq_frozen BEFORE UPDATE OR DELETE ON {REQUESTS} "
+            f"CREATE OR REPLACE TRIGGER pme_authreq_frozen BEFORE UPDATE OR DELETE ON {REQUESTS} "
             "FOR EACH ROW EXECUTE FUNCTION pme_authreq_frozen()",
             f"""CREATE OR REPLACE FUNCTION pme_version_append_only() RETURNS trigger AS $$
             BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$ LANGUAGE plpgsql""",
-            f"CREATE TRIGGER pme_version_append_only BEFORE UPDATE OR DELETE ON {VERSIONS} "
+            f"CREATE OR REPLACE TRIGGER pme_version_append_only BEFORE UPDATE OR DELETE ON {VERSIONS} "
             "FOR EACH ROW EXECUTE FUNCTION pme_version_append_only()",
         ]
     if vendor == "sqlite":
         changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
         return [
-            f"CREATE TRIGGER pme_authreq_frozen BEFORE UPDATE ON {REQUESTS} "
+            f"CREATE TRIGGER IF NOT EXISTS pme_authreq_frozen BEFORE UPDATE ON {REQUESTS} "
             f"WHEN OLD.status <> 'draft' AND ({changed}) BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
-            f"CREATE TRIGGER pme_version_no_update BEFORE UPDATE ON {VERSIONS} "
+            f"CREATE TRIGGER IF NOT EXISTS pme_version_no_update BEFORE UPDATE ON {VERSIONS} "
             f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
             # No DELETE guard on SQLite (the development database): Django's test runner empties
             # tables with DELETE there. The versions' foreign key still refuses deleting a sent request.
@@ -78,12 +78,15 @@ def drop_statements(vendor: str) -> list[str]:
 
 def reinstall(using: str = "default", **kwargs: Any) -> None:
     """Drops and recreates the guards. Runs after every `migrate` (post_migrate), because SQLite rebuilds
-    a table, and loses its triggers, whenever a migration alters a column or a constraint of it."""
+    a table, and loses its triggers, whenever a migration alters a column or a constraint of it. Plain
+    statements, not the schema editor: this also runs after the test runner's flush, inside a transaction
+    where SQLite's schema editor refuses to work."""
     from django.db import connections
 
-    with connections[using].schema_editor() as schema_editor:
-        uninstall(schema_editor)
-        install(schema_editor)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for statement in drop_statements(connection.vendor) + create_statements(connection.vendor):
+            cursor.execute(statement)
 
 
 def install(schema_editor: Any) -> None:

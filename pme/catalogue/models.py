@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pme.catalogue.search_text import search_document
@@ -302,7 +302,7 @@ class Indication(TimeStampedModel):
 class CriterionKind(models.TextChoices):
     YES_NO = "yes_no", _("Yes or no")
     CHOICE = "choice", _("Choice")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("criterion kind", "Number")
     DATE = "date", _("Date")
     TEXT = "text", _("Free text")
     PREVIOUS_TREATMENTS = "previous_treatments", _("Previous treatments")

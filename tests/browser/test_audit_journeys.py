@@ -10,6 +10,8 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.conftest import assert_accessible
 
@@ -39,10 +41,15 @@ def test_privacy_officer_reviews_accesses_and_registers_an_incident(
     request, live_server, audit_world, password, js
 ):
     page = request.getfixturevalue("page" if js else "page_nojs")
+    device = TOTPDevice.objects.create(user=audit_world, name="phone", confirmed=True)
     page.goto(f"{live_server.url}/fr/accounts/login/")
     page.get_by_label("Nom d'utilisateur").fill(audit_world.username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    # Régie staff confirm with a code from their authentication app.
+    assert page.locator("h1").inner_text() == "Entrez votre code"
+    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Continuer").click()
 
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Journal des accès"
@@ -52,7 +59,7 @@ def test_privacy_officer_reviews_accesses_and_registers_an_incident(
 
     # Search the trail by NAM: typed in a form, never in the address.
     page.get_by_label("Numéro d'assurance maladie (NAM)").fill(NAM_TYPED)
-    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("button", name="Rechercher").click()
     assert "7204" not in page.url
     assert "GIRR ···· ··23" in page.locator(".search-summary").inner_text()
     table = page.get_by_role("table", name="Événements, du plus récent au plus ancien")

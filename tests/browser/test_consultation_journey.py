@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,7 +27,7 @@ ASSISTANT_PASSWORD = "a long passphrase for the clinic 2026"
 
 
 @pytest.fixture
-def cast(transactional_db: Any, password: str) -> Iterator[dict[str, Any]]:
+def cast(transactional_db: Any, password: str) -> dict[str, Any]:
     prescriber = PrescriberProfileFactory.create(
         user__username="dre.tremblay", user__first_name="Marie", user__last_name="Tremblay"
     ).user
@@ -47,29 +46,7 @@ def cast(transactional_db: Any, password: str) -> Iterator[dict[str, Any]]:
         91: sent_at(days_ago(91, hour=23), prescriber),  # 23:00 the day before the window opens
         0: sent_at(days_ago(10), other),  # same person, another prescriber
     }
-    yield {"prescriber": prescriber, "admin": admin, "requests": requests}
-    _remove_sent_requests()
-
-
-def _remove_sent_requests() -> None:
-    """The database guards refuse to delete a sent request, and on SQLite the live-server test's flush
-    deletes row by row (PostgreSQL truncates, which the guards let through): lift them, as the retention
-    job does, to leave an empty database for the next test."""
-    from django.db import connection
-
-    from pme.authorizations import db_guards, models
-
-    tables = (
-        models.Notification,
-        models.Attachment,
-        models.TimelineEntry,
-        models.RequestVersion,
-        models.PreviousTreatment,
-        models.AuthorizationRequest,
-    )
-    with db_guards.suspended(), connection.cursor() as cursor:
-        for model in tables:
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+    return {"prescriber": prescriber, "admin": admin, "requests": requests}
 
 
 def log_in(page: Any, base: str, username: str, password: str) -> None:

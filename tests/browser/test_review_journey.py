@@ -40,7 +40,7 @@ def journey(transactional_db, password):
     ).user
     first = sent_for_review(prescriber)
     second = sent_for_review(prescriber)
-    yield {
+    return {
         "prescriber": prescriber,
         "first": first,
         "second": second,
@@ -48,14 +48,6 @@ def journey(transactional_db, password):
         "other_reviewer": reviewer_factory("CE300002", first_name="Paul", last_name="Ouellet"),
         "reason": reason(),
     }
-    # The database guards refuse to delete a submitted request, which SQLite's flush (DELETE, not
-    # TRUNCATE) would do after this transactional test: empty the tables with the guards lifted.
-    from django.core.management import call_command
-
-    from pme.authorizations.db_guards import suspended
-
-    with suspended():
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def step(page: Any, url: str) -> None:

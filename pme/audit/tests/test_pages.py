@@ -140,7 +140,7 @@ def test_search_pages_through_many_events(officer_client, reviewer):
         record("request.viewed", actor=reviewer)
     first = officer_client.get(fr_url("audit:events"))
     assert len(first.context["page"].object_list) == 50
-    assert "Page 1 de 2" in first.content.decode()
+    assert "Page 1 sur 2" in first.content.decode()
     second = officer_client.get(fr_url("audit:events") + "?page=2")
     # 60 events plus the first page's own search event
     assert len(second.context["page"].object_list) == 11
