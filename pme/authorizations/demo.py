@@ -77,6 +77,17 @@ FIRST_NAMES = [
     "Louise",
     "Guy",
 ]
+# Julie Tremblay (TREM 8553 1512), Dre Tremblay's patient: (days since sending, status). The panorama of
+# Dre Tremblay and of her assistant shows the first five (within 90 days), not the last two.
+JULIE = [
+    (3, Status.SUBMITTED),
+    (12, Status.INFORMATION_REQUESTED),
+    (30, Status.ACCEPTED),
+    (60, Status.REFUSED),
+    (89, Status.IN_REVIEW),
+    (95, Status.ACCEPTED),
+    (200, Status.REFUSED),
+]
 # Share of requests per final status (the rest of the pipeline is derived from it).
 STATUS_MIX = [
     (Status.ACCEPTED, 40),
@@ -138,12 +149,18 @@ def seed(stdout: Any) -> None:
     statuses = [s for s, weight in STATUS_MIX for _ in range(weight)]
     today = local_today()
     created = 0
+    tremblay = next(p for p in prescribers if p.username == "dre.tremblay")
     for i in range(existing, TARGET):
-        person = persons[0] if i % 12 == 0 else rng.choice(persons)
-        prescriber = prescribers[i % len(prescribers)]
         indication = rng.choice(indications) if indications and rng.random() < 0.85 else None
-        status = rng.choice(statuses)
-        sent = timezone.now() - dt.timedelta(days=rng.randint(0, 455), hours=rng.randint(0, 23))
+        if i < len(JULIE):  # a person to try the panorama on: requests at known ages, in several statuses
+            days, status = JULIE[i]
+            person, prescriber = persons[0], tremblay
+            sent = timezone.now() - dt.timedelta(days=days, hours=1)
+        else:
+            person = rng.choice(persons)
+            prescriber = prescribers[i % len(prescribers)]
+            status = rng.choice(statuses)
+            sent = timezone.now() - dt.timedelta(days=rng.randint(0, 455), hours=rng.randint(0, 23))
         with transaction.atomic():
             _one(prescriber, reviewer, person, indication, status, sent, today, rng)
         created += 1
