@@ -198,3 +198,22 @@ def test_a_draft_can_be_discarded(prescriber):
     draft.refresh_from_db()
     assert draft.status == Status.WITHDRAWN
     assert draft.number is None
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_change_a_request(prescriber):
+    from django.urls import reverse
+
+    from pme.accounts.tests.factories import UserFactory
+    from tests.personas import client_for
+
+    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    superuser = UserFactory.create(username="root", role="reviewer", is_staff=True, is_superuser=True)
+    client = client_for(superuser)
+    url = reverse("admin:authorizations_authorizationrequest_change", args=[request.pk])
+    page = client.get(url)
+    assert page.status_code == 200  # readable
+    response = client.post(url, {"dosage": "changed", "nam": "GAGL90010101"})
+    assert response.status_code == 403
+    request.refresh_from_db()
+    assert request.dosage != "changed"
