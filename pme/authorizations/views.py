@@ -269,7 +269,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "auth_request": auth_request,
             "meaning": STATUS_MEANING.get(Status(auth_request.status)),
             "timeline": auth_request.timeline.select_related("actor"),
-            "versions": auth_request.versions.select_related("created_by"),
+            "versions": list(auth_request.versions.select_related("created_by")),
             "treatments": auth_request.previous_treatments.all(),
             "attachments": auth_request.attachments.select_related("added_by"),
             "criteria": _criteria_rows(auth_request),
