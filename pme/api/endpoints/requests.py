@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from pme.accounts.models import Role, User
 from pme.api.auth import BearerToken
@@ -194,7 +194,7 @@ def create(request: HttpRequest, response: HttpResponse, body: RequestIn) -> Any
         raise ApiError.forbidden() from None
     if not result.created:
         response["Idempotent-Replayed"] = "true"
-    return (201 if result.created else 200), _detail(request, response, result.auth_request)
+    return Status(201 if result.created else 200, _detail(request, response, result.auth_request))
 
 
 @router.get(
