@@ -34,6 +34,13 @@ def bearer_secret(request: HttpRequest) -> str:
     return secret.strip() if scheme.lower() == "bearer" else ""
 
 
+def caller(request: HttpRequest) -> User:
+    """The authenticated user of an API call (operations run only after `authenticate`)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def authenticate(request: HttpRequest) -> User:
     """The token's user, or ApiError 401 (no or bad token) / 429 (too many bad tokens from here)."""
     keys = _failure_keys(request)

@@ -88,7 +88,7 @@ class TreatmentIn(Schema):
     details: str = Field("", max_length=300)
 
 
-REQUEST_EXAMPLES = {
+REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "fr": {
         "summary": "Médicament d'exception (français)",
         "value": {
@@ -172,7 +172,7 @@ class RequestIn(Schema):
     previous_treatments: list[TreatmentIn] = Field(default_factory=list, max_length=20)
     submit: bool = Field(False, description="True: send to the Régie at once (the prescriber only).")
 
-    model_config = {"json_schema_extra": {"examples": [e["value"] for e in REQUEST_EXAMPLES.values()]}}
+    model_config = {"json_schema_extra": {"examples": [dict(e["value"]) for e in REQUEST_EXAMPLES.values()]}}
 
 
 class ReasonOut(Schema):

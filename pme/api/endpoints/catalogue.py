@@ -68,7 +68,7 @@ def indication_out(indication: Indication) -> dict[str, Any]:
     url_name="catalogue_drugs",
     summary="Search the drugs (name, brand, DIN, exception code)",
 )
-def drugs(request: HttpRequest, q: Query[str] = "", cursor: Query[str] = "") -> Any:  # type: ignore[assignment]
+def drugs(request: HttpRequest, q: Query[str] = "", cursor: Query[str] = "") -> Any:
     if len(q) > 100:
         raise ApiError.invalid("q", "100 characters at most")
     offset = decode_cursor(cursor) or 0

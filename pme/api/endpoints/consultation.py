@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from pme.accounts.models import Role, User
-from pme.api.auth import BearerToken
+from pme.api.auth import BearerToken, caller
 from pme.api.common import professional_number
 from pme.api.errors import ApiError
 from pme.api.schemas import ERROR_RESPONSES, LookupIn, PanoramaOut, StatusOut
@@ -49,7 +49,7 @@ def _count(request: HttpRequest, user: User, service: str) -> None:
     summary="Requests sent in the last 90 days for an insured person (prescribers, collaborators)",
 )
 def panorama(request: HttpRequest, body: LookupIn) -> Any:
-    user: User = request.user  # type: ignore[assignment]
+    user = caller(request)
     try:
         access.require_panorama_user(user)
     except PermissionDenied:
@@ -107,7 +107,7 @@ def panorama(request: HttpRequest, body: LookupIn) -> Any:
     summary="Status of the requests valid or sent in the last 12 months for an insured person (pharmacists)",
 )
 def status_lookup(request: HttpRequest, body: LookupIn) -> Any:
-    user: User = request.user  # type: ignore[assignment]
+    user = caller(request)
     try:
         access.require_pharmacist(user)
     except PermissionDenied:

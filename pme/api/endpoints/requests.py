@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
 from pme.accounts.models import Role, User
-from pme.api.auth import BearerToken
+from pme.api.auth import BearerToken, caller
 from pme.api.common import (
     decode_cursor,
     encode_cursor,
@@ -134,7 +134,7 @@ def draft_input(body: RequestIn) -> DraftInput:
 def _detail(
     request: HttpRequest, response: HttpResponse, auth_request: AuthorizationRequest
 ) -> dict[str, Any]:
-    fresh = access.get_request_for_user(request.user, auth_request.pk)  # type: ignore[arg-type]
+    fresh = access.get_request_for_user(caller(request), auth_request.pk)
     response["ETag"] = etag(fresh)
     return request_detail(fresh)
 
@@ -168,7 +168,7 @@ def _detail(
     },
 )
 def create(request: HttpRequest, response: HttpResponse, body: RequestIn) -> Any:
-    user: User = request.user  # type: ignore[assignment]
+    user = caller(request)
     _writer(user)
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
@@ -205,10 +205,10 @@ def create(request: HttpRequest, response: HttpResponse, body: RequestIn) -> Any
 )
 def request_list(
     request: HttpRequest,
-    status: Query[StatusCode | None] = None,  # type: ignore[assignment]
-    cursor: Query[str] = "",  # type: ignore[assignment]
+    status: Query[StatusCode | None] = None,
+    cursor: Query[str] = "",
 ) -> Any:
-    user: User = request.user  # type: ignore[assignment]
+    user = caller(request)
     _writer(user)
     before = decode_cursor(cursor)
     found = selectors.my_requests(user, status=status or "").select_related("prescriber__prescriber_profile")
@@ -231,13 +231,13 @@ def request_list(
     auth=BearerToken(),
 )
 def detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
-    auth_request = access.get_request_for_user(request.user, request_id)  # type: ignore[arg-type]
+    auth_request = access.get_request_for_user(caller(request), request_id)
     record(
         "request.viewed",
-        actor=request.user,
+        actor=caller(request),
         target=auth_request,
         nam=auth_request.nam_value,
-        on_behalf_of=auth_request.prescriber if request.user.pk != auth_request.prescriber_id else None,
+        on_behalf_of=auth_request.prescriber if caller(request).pk != auth_request.prescriber_id else None,
         request=request,
     )
     response["ETag"] = etag(auth_request)
@@ -246,8 +246,8 @@ def detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any
 
 def _own(request: HttpRequest, request_id: int) -> AuthorizationRequest:
     """The prescriber's own acts: anyone else gets 404, as on the pages."""
-    auth_request = access.get_request_for_user(request.user, request_id)  # type: ignore[arg-type]
-    if not access.acts_as_prescriber(request.user, auth_request):  # type: ignore[arg-type]
+    auth_request = access.get_request_for_user(caller(request), request_id)
+    if not access.acts_as_prescriber(caller(request), auth_request):
         raise ApiError.not_found()
     return auth_request
 
@@ -262,7 +262,7 @@ def submit(request: HttpRequest, response: HttpResponse, request_id: int) -> Any
     auth_request = _own(request, request_id)
     expected_version(request, auth_request)
     try:
-        result = services.submit_request(auth_request, actor=request.user)  # type: ignore[arg-type]
+        result = services.submit_request(auth_request, actor=caller(request))
     except services.IncompleteRequest as exc:
         raise ApiError(422, "incomplete", errors=[{"field": "", "message": m} for m in exc.missing]) from None
     except services.NotAllowed:
@@ -282,9 +282,9 @@ def answer(request: HttpRequest, response: HttpResponse, request_id: int, body: 
     try:
         services.answer_information_request(
             auth_request,
-            actor=request.user,
+            actor=caller(request),
             text=body.text.strip(),
-            expected_version=version,  # type: ignore[arg-type]
+            expected_version=version,
         )
     except services.StaleVersion:
         raise ApiError(412, "precondition_failed") from None
@@ -305,9 +305,9 @@ def withdraw(request: HttpRequest, response: HttpResponse, request_id: int, body
     try:
         services.withdraw_request(
             auth_request,
-            actor=request.user,
+            actor=caller(request),
             note=body.note.strip(),
-            expected_version=version,  # type: ignore[arg-type]
+            expected_version=version,
         )
     except services.StaleVersion:
         raise ApiError(412, "precondition_failed") from None

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from pme.accounts.models import Role, User
-from pme.api.auth import BearerToken
+from pme.api.auth import BearerToken, caller
 from pme.api.common import (
     decode_cursor,
     encode_cursor,
@@ -39,7 +39,7 @@ PAGE = 50
 
 
 def _reviewer(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = caller(request)
     try:
         access.check_reviewer(user)
     except PermissionDenied:
@@ -52,7 +52,7 @@ def _conflict(conflict: services.Conflict) -> ApiError:
 
 
 def _answer(request: HttpRequest, response: HttpResponse, auth_request: AuthorizationRequest) -> Any:
-    fresh = get_request_for_user(request.user, auth_request.pk)  # type: ignore[arg-type]
+    fresh = get_request_for_user(caller(request), auth_request.pk)
     response["ETag"] = etag(fresh)
     return request_detail(fresh)
 
@@ -65,8 +65,8 @@ def _answer(request: HttpRequest, response: HttpResponse, auth_request: Authoriz
 )
 def queue(
     request: HttpRequest,
-    mine: Query[bool] = False,  # type: ignore[assignment]
-    cursor: Query[str] = "",  # type: ignore[assignment]
+    mine: Query[bool] = False,
+    cursor: Query[str] = "",
 ) -> Any:
     user = _reviewer(request)
     offset = decode_cursor(cursor) or 0

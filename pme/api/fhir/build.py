@@ -22,7 +22,7 @@ from pme.review.selectors import latest_decision, latest_information_request
 def validated(model: type[Resource], data: dict[str, Any]) -> dict[str, Any]:
     """Validates `data` as `model` and returns its JSON form (what we send)."""
     resource = model.model_validate(data)
-    return resource.model_dump(mode="json", exclude_none=True)  # type: ignore[no-any-return]
+    return resource.model_dump(mode="json", exclude_none=True)
 
 
 def operation_outcome(code: str, message: str, *, severity: str = "error") -> dict[str, Any]:

@@ -73,7 +73,7 @@ def fhir_view(view: Any) -> Any:
 
         with channel("fhir"):
             try:
-                return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+                return view(request, *args, **kwargs)
             except ApiError as error:
                 return outcome_response(error)
             except FhirInputError as exc:

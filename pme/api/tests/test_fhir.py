@@ -163,13 +163,15 @@ def test_submit_then_inquire(prescriber, request_indication):
     claim_response = answer.entry[0].resource
     assert claim_response.__resource_type__ == "ClaimResponse"
     auth_request = AuthorizationRequest.objects.get()
-    assert claim_response.outcome == "complete" and claim_response.preAuthRef == auth_request.number
+    assert claim_response.outcome == "complete"
+    assert claim_response.preAuthRef == auth_request.number
     action = claim_response.item[0].extension[0]
     assert action.url == mapping.REVIEW_ACTION
     codes = {e.url: e for e in action.extension}
     assert codes["code"].valueCodeableConcept.coding[0].code == "A1"
     assert codes["number"].valueString == auth_request.number
-    assert auth_request.din == "02470365" and auth_request.quantity == "30 tablets"
+    assert auth_request.din == "02470365"
+    assert auth_request.quantity == "30 tablets"
     repeated = post(client, "/fhir/R4/Claim/$submit", bundle)
     assert repeated.status_code == 200
     assert repeated.json()["entry"][0]["resource"]["id"] == str(auth_request.pk)
@@ -209,7 +211,8 @@ def test_refusal_is_a_denied_review_action_with_coded_reasons(prescriber, review
 def test_errors_are_operation_outcomes(prescriber, other_collaborator, sent_request):
     client = bearer_client_for(prescriber)
     bad = post(client, "/fhir/R4/Claim/$submit", {"resourceType": "Patient"})
-    assert bad.status_code == 400 and bad["Content-Type"].startswith("application/fhir+json")
+    assert bad.status_code == 400
+    assert bad["Content-Type"].startswith("application/fhir+json")
     round_trip(OperationOutcome, bad.json())
     hidden = bearer_client_for(other_collaborator).get(f"/fhir/R4/ClaimResponse/{sent_request.pk}")
     assert hidden.status_code == 404
@@ -224,9 +227,10 @@ def test_fhirclient_reads_metadata_and_a_claim_response(live_server, prescriber,
     from fhirclient.models.claimresponse import ClaimResponse as ClientClaimResponse
 
     settings.ALLOWED_HOSTS = ["*"]
+    import datetime as dt
+
     from pme.accounts.services.api_tokens import issue_api_token
     from pme.core.timeutils import now
-    import datetime as dt
 
     _token, secret = issue_api_token(
         prescriber, name="fhirclient", expires_at=now() + dt.timedelta(days=1), actor=None
@@ -238,5 +242,6 @@ def test_fhirclient_reads_metadata_and_a_claim_response(live_server, prescriber,
     smart.prepare()  # reads /metadata into fhirclient's own R4 CapabilityStatement model
     assert smart.server.capabilityStatement.fhirVersion == "4.0.1"
     read = ClientClaimResponse.read(str(sent_request.pk), smart.server)
-    assert read.use == "preauthorization" and read.outcome == "queued"
+    assert read.use == "preauthorization"
+    assert read.outcome == "queued"
     assert read.patient.identifier.value == sent_request.nam

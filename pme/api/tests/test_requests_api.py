@@ -27,12 +27,16 @@ def test_create_and_submit_is_idempotent_per_key(prescriber, request_indication)
     first = post_json(client, URL, body, **{"Idempotency-Key": "k-1"})
     assert first.status_code == 201, first.content
     data = first.json()
-    assert data["status"] == "accepted" and data["automated"] is True and data["number"]
+    assert data["status"] == "accepted"
+    assert data["automated"] is True
+    assert data["number"]
     again = post_json(client, URL, body, **{"Idempotency-Key": "k-1"})
     assert again.status_code == 200
-    assert again.json()["id"] == data["id"] and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == data["id"]
+    assert again["Idempotent-Replayed"] == "true"
     other = post_json(client, URL, {**body, "dosage": "1 inhalation"}, **{"Idempotency-Key": "k-1"})
-    assert other.status_code == 422 and other.json()["code"] == "idempotency_mismatch"
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_mismatch"
     assert AuthorizationRequest.objects.count() == 1
 
 
@@ -48,10 +52,12 @@ def test_create_without_key_is_400_and_writes_nothing(prescriber):
 def test_incomplete_submission_keeps_nothing(prescriber):
     client = bearer_client_for(prescriber)
     response = post_json(client, URL, exceptional_body(dosage=""), **{"Idempotency-Key": "k"})
-    assert response.status_code == 422 and response.json()["code"] == "incomplete"
+    assert response.status_code == 422
+    assert response.json()["code"] == "incomplete"
     assert not AuthorizationRequest.objects.exists()
     draft = post_json(client, URL, exceptional_body(dosage="", submit=False), **{"Idempotency-Key": "k"})
-    assert draft.status_code == 201 and draft.json()["status"] == "draft"
+    assert draft.status_code == 201
+    assert draft.json()["status"] == "draft"
 
 
 @pytest.mark.django_db
@@ -81,9 +87,11 @@ def test_stale_if_match_is_412_and_current_one_works(prescriber, sent_request):
     assert tag == f'"{sent_request.pk}-{sent_request.row_version}"'
     stale = f'"{sent_request.pk}-{sent_request.row_version - 1}"'
     refused = post_json(client, f"{URL}/{sent_request.pk}/withdraw", {"note": "x"}, **{"If-Match": stale})
-    assert refused.status_code == 412 and refused.json()["code"] == "precondition_failed"
+    assert refused.status_code == 412
+    assert refused.json()["code"] == "precondition_failed"
     done = post_json(client, f"{URL}/{sent_request.pk}/withdraw", {"note": "x"}, **{"If-Match": tag})
-    assert done.status_code == 200 and done.json()["status"] == "withdrawn"
+    assert done.status_code == 200
+    assert done.json()["status"] == "withdrawn"
     assert done["ETag"] != tag
 
 
@@ -94,7 +102,8 @@ def test_reviewer_takes_and_refuses_then_prescriber_reads_reasons(prescriber, re
     queue = staff.get("/api/v1/review/queue").json()["items"]
     assert [item["id"] for item in queue] == [sent_request.pk]
     taken = staff.post(f"/api/v1/review/requests/{sent_request.pk}/take")
-    assert taken.status_code == 200 and taken.json()["status"] == "in_review"
+    assert taken.status_code == 200
+    assert taken.json()["status"] == "in_review"
     stale = post_json(
         staff,
         f"/api/v1/review/requests/{sent_request.pk}/decision",
@@ -122,11 +131,14 @@ def test_answer_information_request(prescriber, reviewer, sent_request):
     request_information(held, reviewer=reviewer, questions="Which dose?", expected_version=held.row_version)
     client = bearer_client_for(prescriber)
     read = client.get(f"{URL}/{sent_request.pk}").json()
-    assert read["status"] == "information_requested" and read["question"] == "Which dose?"
+    assert read["status"] == "information_requested"
+    assert read["question"] == "Which dose?"
     answered = post_json(client, f"{URL}/{sent_request.pk}/answer", {"text": "300 mg"})
-    assert answered.status_code == 200 and answered.json()["status"] == "in_review"
+    assert answered.status_code == 200
+    assert answered.json()["status"] == "in_review"
     again = post_json(client, f"{URL}/{sent_request.pk}/answer", {"text": "300 mg"})
-    assert again.status_code == 409 and again.json()["code"] == "not_allowed_now"
+    assert again.status_code == 409
+    assert again.json()["code"] == "not_allowed_now"
 
 
 @pytest.mark.django_db
@@ -143,7 +155,8 @@ def test_list_is_paged_by_cursor(prescriber, request_indication):
     finally:
         endpoint.PAGE = saved
     ids = [i["id"] for i in first["items"]] + [i["id"] for i in second["items"]]
-    assert len(ids) == len(set(ids)) == 3 and second["next_cursor"] is None
+    assert len(ids) == len(set(ids)) == 3
+    assert second["next_cursor"] is None
     assert client.get(URL, {"cursor": "garbage!"}).json()["code"] == "bad_cursor"
 
 
@@ -162,7 +175,8 @@ def test_revoked_expired_and_unknown_tokens_get_401(prescriber):
         patch.setattr("pme.accounts.services.api_tokens.now", lambda: now() + dt.timedelta(days=2))
         assert client.get(URL, headers={"Authorization": f"Bearer {expiring}"}).status_code == 401
     response = client.get(URL, headers={"Authorization": "Bearer pme_not-a-token"})
-    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 @pytest.mark.django_db
@@ -177,7 +191,8 @@ def test_staff_need_a_second_factor_for_a_token(reviewer):
 def test_api_use_is_audited_with_the_token(prescriber, sent_request):
     bearer_client_for(prescriber).get(f"{URL}/{sent_request.pk}")
     event = AuditEvent.objects.filter(action="request.viewed").latest("seq")
-    assert event.details["via"] == "api" and event.details["api_token"]
+    assert event.details["via"] == "api"
+    assert event.details["api_token"]
 
 
 @pytest.mark.django_db(transaction=True)
