@@ -239,9 +239,12 @@ def test_fhirclient_reads_metadata_and_a_claim_response(live_server, prescriber,
         settings={"app_id": "pme-tests", "api_base": f"{live_server.url}/fhir/R4/"}
     )
     smart.server.session.headers["Authorization"] = f"Bearer {secret}"
-    smart.prepare()  # reads /metadata into fhirclient's own R4 CapabilityStatement model
+    try:
+        smart.prepare()  # reads /metadata into fhirclient's own R4 CapabilityStatement model
+        read = ClientClaimResponse.read(str(sent_request.pk), smart.server)
+    finally:
+        smart.server.session.close()  # no keep-alive connection outliving the live server
     assert smart.server.capabilityStatement.fhirVersion == "4.0.1"
-    read = ClientClaimResponse.read(str(sent_request.pk), smart.server)
     assert read.use == "preauthorization"
     assert read.outcome == "queued"
     assert read.patient.identifier.value == sent_request.nam
