@@ -6,6 +6,8 @@ from pme.portal import views as portal_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", portal_views.healthz, name="healthz"),
+    path("api/v1/", include("pme.api.urls")),
+    path("fhir/R4/", include("pme.api.fhir.urls")),
 ]
 
 urlpatterns += i18n_patterns(
