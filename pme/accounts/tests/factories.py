@@ -17,6 +17,9 @@ from pme.accounts.models import (
 )
 from pme.core.timeutils import local_today
 
+_FIRST_NAMES = ("Amélie", "Bruno", "Céline", "Damien", "Élodie", "Félix", "Geneviève", "Hugo", "Inès")
+_LAST_NAMES = ("Archambault", "Bellefeuille", "Desrosiers", "Lapointe", "Vézina", "Nadeau", "Thibodeau")
+
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
 
@@ -27,8 +30,10 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n:04d}")
-    first_name = factory.Faker("first_name", locale="fr_CA")
-    last_name = factory.Faker("last_name", locale="fr_CA")
+    # Deterministic names, none of which the tests use for insured persons (Tremblay, Julie...), so that
+    # "this name is not on the page" assertions cannot collide with a random persona name.
+    first_name = factory.Sequence(lambda n: _FIRST_NAMES[n % len(_FIRST_NAMES)])
+    last_name = factory.Sequence(lambda n: _LAST_NAMES[n % len(_LAST_NAMES)])
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     role = Role.PRESCRIBER
     language = "fr"
