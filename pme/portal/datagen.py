@@ -14,6 +14,7 @@ audit events are written for generated data. Running it again *adds* N requests 
 yearly counters continue); the users are created once. The same seed gives the same data.
 """
 
+# ruff: noqa: S311, S608  (seeded pseudo-random data on purpose; table names come from the models)
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,137 @@ BATCH = 20_000
 PREFIX = "gen-"  # usernames of generated users
 UNUSABLE_PASSWORD = "!generated"
 
-SURNAMES = ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné", "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron", "Leblanc", "Paquette", "Girard", "Simard", "Boucher", "Caron", "Beaulieu", "Cloutier", "Dubé", "Poirier", "Fournier", "Lapointe", "Leclerc", "Lefebvre", "Poulin", "Thibault", "St-Pierre", "Nadeau", "Martin", "Landry", "Martel", "Bédard", "Grenier", "Lessard", "Bernier", "Richard", "Michaud", "Hébert", "Desjardins", "Couture", "Turcotte", "Lachance", "Parent", "Blais", "Gosselin", "Savard", "Proulx", "Beaudoin", "Demers", "Perreault", "Boudreau", "Lemieux", "Cyr", "Perron", "Dufour", "Dion", "Mercier", "Bolduc", "Bérubé", "Boivin", "Langlois", "Ménard", "Nguyen", "Smith", "Wilson", "Chen", "Singh", "Kaur", "Haddad", "Joseph", "Pierre", "Charles", "Nadeau", "Vachon", "Lemay", "Rousseau"]
-FIRST_NAMES = ["Marie", "Jean", "Louise", "Pierre", "Julie", "Michel", "Nathalie", "Luc", "Sophie", "Marc", "Isabelle", "André", "Chantal", "François", "Lucie", "Daniel", "Sylvie", "Alain", "Manon", "Martin", "Catherine", "Éric", "Julien", "Émilie", "Olivier", "Camille", "Gabriel", "Léa", "Félix", "Chloé", "William", "Zoé", "Thomas", "Alice", "Samuel", "Rosalie", "Mohamed", "Fatima", "Wei", "Priya", "Kevin", "Amélie", "Hugo", "Noémie", "Louis", "Maude"]
+SURNAMES = [
+    "Tremblay",
+    "Gagnon",
+    "Roy",
+    "Côté",
+    "Bouchard",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Gagné",
+    "Ouellet",
+    "Pelletier",
+    "Bélanger",
+    "Lévesque",
+    "Bergeron",
+    "Leblanc",
+    "Paquette",
+    "Girard",
+    "Simard",
+    "Boucher",
+    "Caron",
+    "Beaulieu",
+    "Cloutier",
+    "Dubé",
+    "Poirier",
+    "Fournier",
+    "Lapointe",
+    "Leclerc",
+    "Lefebvre",
+    "Poulin",
+    "Thibault",
+    "St-Pierre",
+    "Nadeau",
+    "Martin",
+    "Landry",
+    "Martel",
+    "Bédard",
+    "Grenier",
+    "Lessard",
+    "Bernier",
+    "Richard",
+    "Michaud",
+    "Hébert",
+    "Desjardins",
+    "Couture",
+    "Turcotte",
+    "Lachance",
+    "Parent",
+    "Blais",
+    "Gosselin",
+    "Savard",
+    "Proulx",
+    "Beaudoin",
+    "Demers",
+    "Perreault",
+    "Boudreau",
+    "Lemieux",
+    "Cyr",
+    "Perron",
+    "Dufour",
+    "Dion",
+    "Mercier",
+    "Bolduc",
+    "Bérubé",
+    "Boivin",
+    "Langlois",
+    "Ménard",
+    "Nguyen",
+    "Smith",
+    "Wilson",
+    "Chen",
+    "Singh",
+    "Kaur",
+    "Haddad",
+    "Joseph",
+    "Pierre",
+    "Charles",
+    "Nadeau",
+    "Vachon",
+    "Lemay",
+    "Rousseau",
+]
+FIRST_NAMES = [
+    "Marie",
+    "Jean",
+    "Louise",
+    "Pierre",
+    "Julie",
+    "Michel",
+    "Nathalie",
+    "Luc",
+    "Sophie",
+    "Marc",
+    "Isabelle",
+    "André",
+    "Chantal",
+    "François",
+    "Lucie",
+    "Daniel",
+    "Sylvie",
+    "Alain",
+    "Manon",
+    "Martin",
+    "Catherine",
+    "Éric",
+    "Julien",
+    "Émilie",
+    "Olivier",
+    "Camille",
+    "Gabriel",
+    "Léa",
+    "Félix",
+    "Chloé",
+    "William",
+    "Zoé",
+    "Thomas",
+    "Alice",
+    "Samuel",
+    "Rosalie",
+    "Mohamed",
+    "Fatima",
+    "Wei",
+    "Priya",
+    "Kevin",
+    "Amélie",
+    "Hugo",
+    "Noémie",
+    "Louis",
+    "Maude",
+]
 
 # (status, weight) of requests sent more than ~4 months ago, and of recent ones.
 OLD_STATUSES = (("accepted", 78), ("refused", 14), ("withdrawn", 4), ("information_requested", 1))
@@ -104,7 +234,8 @@ def nam_for(person: int, rng_state: int = 0) -> tuple[str, str, str, dt.date]:
     day = 1 + (h >> 16) % 28
     female = (h >> 20) & 1
     letters = "".join(c for c in _ascii(surname) if c.isalpha())[:3].upper().ljust(3, "X")
-    nam = f"{letters}{_ascii(first)[0].upper()}{year % 100:02d}{month + 50 * female:02d}{day:02d}{person % 100:02d}"
+    initial = _ascii(first)[0].upper()
+    nam = f"{letters}{initial}{year % 100:02d}{month + 50 * female:02d}{day:02d}{person % 100:02d}"
     return nam, surname, first, dt.date(year, month, day)
 
 
