@@ -90,11 +90,13 @@ def status_targets(count: int = 200) -> list[str]:
             [count],
         )
     ]
-    return [
-        f"GET|/fr/consultation/status/results/|"
-        f"{session_cookie(pharmacists[i % len(pharmacists)], **{STATUS_SESSION_KEY: {'nam': nam, 'drug': ''}})}|"
-        for i, nam in enumerate(nams)
-    ]
+    lines = []
+    for i, nam in enumerate(nams):
+        cookie = session_cookie(
+            pharmacists[i % len(pharmacists)], **{STATUS_SESSION_KEY: {"nam": nam, "drug": ""}}
+        )
+        lines.append(f"GET|/fr/consultation/status/results/|{cookie}|")
+    return lines
 
 
 def request_page_targets(count: int = 200) -> list[str]:

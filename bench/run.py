@@ -212,7 +212,8 @@ def bare_sql(statements: list[tuple[str, list[Any]]], seconds: int = SECONDS) ->
         "errors_socket": 0,
     }
     log(
-        f"{'bare SQL':>14}: {result['rps']:8.1f} q/s    p50 {result['p50_ms']:7.2f}  p95 {result['p95_ms']:7.2f} ms"
+        f"{'bare SQL':>14}: {result['rps']:8.1f} q/s    p50 {result['p50_ms']:7.2f}  "
+        f"p95 {result['p95_ms']:7.2f} ms"
     )
     return result
 
@@ -288,7 +289,7 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(int(memory) / 1024 / 1024, 1),
         "cpu": cpu,
         "python": platform.python_version(),
-        "postgresql": postgres.stdout.strip(),
+        "postgresql": row[0] if row else "",
         "load_average_at_start": os.getloadavg(),
     }
 
@@ -444,7 +445,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"Python {m['python']}; load average at start {m['load_average_at_start'][0]:.2f}. "
         f"{report['connections']} connections, {report['seconds_per_scenario']} s per scenario.",
         "",
-        "| Scenario | req/s | p50 ms | p95 ms | p99 ms | errors | × minimal view (req/s) | × bare SQL (p95) |",
+        "| Scenario | req/s | p50 ms | p95 ms | p99 ms | errors | × minimal view (req/s) "
+        "| × bare SQL (p95) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in {**report["scenarios"], **report["baselines"]}.items():
@@ -462,7 +464,8 @@ def markdown(report: dict[str, Any]) -> str:
     for stage, results in report["scaling"].items():
         for name, r in results.items():
             rows.append(
-                f"| {int(stage):,} | {name} | {r['rps']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['p99_ms']:.2f} |"
+                f"| {int(stage):,} | {name} | {r['rps']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} "
+                f"| {r['p99_ms']:.2f} |"
             )
     rows += ["", "Generation:", ""]
     rows += [
