@@ -281,9 +281,10 @@ def machine() -> dict[str, Any]:
             cpu = line.split(":", 1)[1].strip()
             break
     memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
-    postgres = subprocess.run(
-        ["psql", DATABASE_URL, "-tAc", "SHOW server_version"], capture_output=True, text=True
-    )
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres") as conn:
+        row = conn.execute("SHOW server_version").fetchone()
     return {
         "nproc": os.cpu_count(),
         "memory_gib": round(int(memory) / 1024 / 1024, 1),
