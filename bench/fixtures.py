@@ -18,6 +18,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
+from bench.fixtures_data import submission_body
 from pme.accounts.middleware import AUTH_AT, SEEN_AT
 from pme.accounts.models import Role, User
 from pme.consultation.access import panorama_prescribers
@@ -136,23 +137,3 @@ def submission_targets(tokens: list[str]) -> list[str]:
         body = submission_body(i)
         lines.append(f"POST|/api/v1/requests|Bearer {token}|{json.dumps(body)}")
     return lines
-
-
-def submission_body(i: int) -> dict[str, Any]:
-    return {
-        "kind": "exceptional_patient",
-        "nam": f"TREM85{(i % 12) + 1:02d}15{i % 100:02d}",
-        "insured_last_name": "Tremblay",
-        "insured_first_name": "Julie",
-        "insured_birth_date": f"1985-{(i % 12) + 1:02d}-15",
-        "drug_description": "Médicament expérimental 10 mg comprimé",
-        "condition": "Maladie rare documentée.",
-        "alternatives_unusable": "Aucun médicament inscrit n'est indiqué.",
-        "seriousness": "Atteinte progressive d'un organe vital.",
-        "expected_benefit": "Stabilisation de la fonction rénale à 6 mois.",
-        "dosage": "10 mg par jour",
-        "quantity": "30 comprimés par mois",
-        "requested_duration": 6,
-        "requested_duration_unit": "months",
-        "submit": True,
-    }
