@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pme.authorizations",
     "pme.consultation",
     "pme.review",
+    "pme.api",
     "pme.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from our static files (never its CDN template)
 ]
 
 MIDDLEWARE = [

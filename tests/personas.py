@@ -7,6 +7,7 @@ accepted delegation with the consult permission. Régie staff get a verified sec
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -132,3 +133,17 @@ def verify_second_factor(client: Client, user: User) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def bearer_client_for(user: User | None) -> Client:
+    """A test client calling the API with a fresh personal token of `user` (none for anonymous).
+    Régie staff get a confirmed second-factor device first: their tokens need one."""
+    from pme.accounts.services.api_tokens import issue_api_token
+    from pme.core.timeutils import now
+
+    if user is None:
+        return Client()
+    if user.is_regie_staff and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    _token, secret = issue_api_token(user, name="tests", expires_at=now() + dt.timedelta(days=30), actor=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from tests.personas import PERSONAS, client_for
+from tests.personas import PERSONAS, bearer_client_for, client_for
 
 OPEN = dict.fromkeys(PERSONAS, 200)
 LOGGED_IN_REDIRECT = {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}  # login page sends users home
@@ -57,6 +57,9 @@ EXEMPT_PREFIXES = (
 )
 
 
+API_NAMESPACES = ("api:", "fhir:")
+
+
 def url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     resolver = resolver or get_resolver()
     names = set()
@@ -83,5 +86,7 @@ def test_access(request, route, persona):
     args = [str(request.getfixturevalue(a[1:]).pk) if a.startswith("@") else a for a in raw_args]
     with translation.override("fr"):
         url = reverse(name, args=args)
-    response = getattr(client_for(user), method.lower())(url)
+    # The API and FHIR are called with a personal token, as systems do; pages with a session.
+    client = bearer_client_for(user) if name.startswith(API_NAMESPACES) else client_for(user)
+    response = getattr(client, method.lower())(url)
     assert response.status_code == MATRIX[route][persona], f"{method} {url} as {persona}"

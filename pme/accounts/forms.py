@@ -179,3 +179,22 @@ class PasswordResetRequestForm(forms.Form):
 
 class AccountSearchForm(forms.Form):
     q = forms.CharField(label=_("Username, last name or e-mail address"), max_length=254, required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the token"),
+        max_length=100,
+        help_text=_("What will use it, for example: Clinic records software."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        choices=[
+            (30, _("30 days")),
+            (90, _("90 days")),
+            (180, _("180 days")),
+            (365, _("365 days")),
+        ],
+        initial=90,
+    )

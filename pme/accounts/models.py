@@ -125,6 +125,33 @@ class PharmacistProfile(models.Model):
         return f"{self.user.get_full_name()} ({self.pharmacy})"
 
 
+class ApiToken(models.Model):
+    """A personal API token: a system (the clinic's record, the pharmacy's software) acts as its user.
+
+    Only the SHA-256 of the secret is stored: the secret is shown once, when it is issued. A token acts
+    with its user's role and delegations as they are at each call, and stops working when it expires, is
+    revoked, or its user is deactivated (docs/api.md)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires on"))
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"
+
+    def is_usable(self, at: datetime) -> bool:
+        return self.revoked_at is None and at < self.expires_at
+
+
 from pme.accounts.access_models import (  # noqa: E402  (models of the same app, split for size)
     AccessRequest,
     AccessRequestStatus,
@@ -136,6 +163,7 @@ from pme.accounts.access_models import (  # noqa: E402  (models of the same app,
 __all__ = [
     "AccessRequest",
     "AccessRequestStatus",
+    "ApiToken",
     "Delegation",
     "DelegationPermission",
     "Language",

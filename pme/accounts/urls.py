@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pme.accounts.views import auth, mfa, person, prescriber, regie
+from pme.accounts.views import auth, mfa, person, prescriber, regie, tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("security/two-factor/setup/", mfa.otp_setup, name="otp_setup"),
     path("security/two-factor/", mfa.otp_verify, name="otp_verify"),
     path("security/recovery-codes/", mfa.recovery_codes, name="recovery_codes"),
+    path("security/api-tokens/", tokens.api_tokens_page, name="api_tokens"),
+    path("security/api-tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
     # Prescribers: their assistants and access requests (form 4313)
     path("assistants/", prescriber.collaborators, name="collaborators"),
     path("assistants/add/", prescriber.delegation_invite, name="delegation_invite"),

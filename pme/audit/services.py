@@ -20,6 +20,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pme.audit.channel import current_channel
 from pme.audit.models import (
     INCIDENT_FIELDS,
     AuditEvent,
@@ -154,7 +155,7 @@ def _append(
             outcome=outcome,
             result_count=result_count,
             client_ip=client_ip(request),
-            details=details or {},
+            details={**current_channel(), **(details or {})},
             prev_hash=head.last_hash,
         )
         event.hash = event_digest(event)

@@ -156,6 +156,8 @@ def save_draft(
     draft: AuthorizationRequest | None = None,
     submission_token: Any = None,
     renewal_of: AuthorizationRequest | None = None,
+    idempotency_key: str = "",
+    idempotency_fingerprint: str = "",
 ) -> AuthorizationRequest:
     """Creates or updates a draft. A collaborator needs the draft permission for `prescriber`."""
     _check_may_write_for(actor, prescriber)
@@ -164,7 +166,13 @@ def save_draft(
             existing = AuthorizationRequest.objects.filter(submission_token=submission_token).first()
             if existing is not None:  # the same form sent twice: one draft
                 return existing
-        draft = AuthorizationRequest(prescriber=prescriber, entered_by=actor, renewal_of=renewal_of)
+        draft = AuthorizationRequest(
+            prescriber=prescriber,
+            entered_by=actor,
+            renewal_of=renewal_of,
+            idempotency_key=idempotency_key,
+            idempotency_fingerprint=idempotency_fingerprint,
+        )
         if submission_token is not None:
             draft.submission_token = submission_token
         created = True
@@ -192,6 +200,80 @@ def save_draft(
         details={"created": created},
     )
     return draft
+
+
+class IdempotencyMismatch(Exception):
+    """The idempotency key was already used by this prescriber for a different request body."""
+
+    def __init__(self, existing: AuthorizationRequest) -> None:
+        super().__init__("idempotency key reused with another body")
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class IdempotentResult:
+    auth_request: AuthorizationRequest
+    created: bool  # False: the key was seen before and this is the first result again
+    automated: bool
+
+
+def _existing_for_key(prescriber: User, key: str, fingerprint: str) -> AuthorizationRequest | None:
+    existing = AuthorizationRequest.objects.filter(prescriber=prescriber, idempotency_key=key).first()
+    if existing is not None and existing.idempotency_fingerprint != fingerprint:
+        raise IdempotencyMismatch(existing)
+    return existing
+
+
+def create_request_idempotent(
+    *,
+    actor: User,
+    prescriber: User,
+    data: DraftInput,
+    idempotency_key: str,
+    fingerprint: str,
+    submit: bool,
+) -> IdempotentResult:
+    """Creates a request (a draft, sent at once when `submit`) once per (prescriber, key).
+
+    The same key with the same `fingerprint` (a digest of the caller's body) returns the first request,
+    whatever happened to it since; with another fingerprint it raises IdempotencyMismatch. Two calls
+    racing with one key end with one request: the unique constraint (prescriber, idempotency_key) makes
+    the second insert wait for the first and fail, and the second call then returns the first request.
+    Nothing is kept when the submission is refused (IncompleteRequest, NotAllowed): the draft is rolled
+    back with it, so a corrected retry may use the same key.
+    """
+    if not idempotency_key:
+        raise ValueError("an idempotency key is required")
+    existing = _existing_for_key(prescriber, idempotency_key, fingerprint)
+    if existing is not None:
+        return IdempotentResult(existing, created=False, automated=existing.automated)
+    try:
+        with transaction.atomic():
+            draft = save_draft(
+                actor=actor,
+                prescriber=prescriber,
+                data=data,
+                idempotency_key=idempotency_key,
+                idempotency_fingerprint=fingerprint,
+            )
+            if not submit:
+                return IdempotentResult(draft, created=True, automated=False)
+            result = submit_request(draft, actor=actor)
+            return IdempotentResult(result.auth_request, created=True, automated=result.automated)
+    except IntegrityError:
+        existing = _existing_for_key(prescriber, idempotency_key, fingerprint)
+        if existing is None:
+            raise
+        return IdempotentResult(existing, created=False, automated=existing.automated)
+
+
+class StaleVersion(Exception):
+    """The caller's copy of the request is out of date (API: If-Match did not match, answer 412)."""
+
+
+def _check_version(auth_request: AuthorizationRequest, expected_version: int | None) -> None:
+    if expected_version is not None and auth_request.row_version != expected_version:
+        raise StaleVersion
 
 
 def missing_information(auth_request: AuthorizationRequest) -> list[str]:
@@ -379,11 +461,13 @@ def snapshot(auth_request: AuthorizationRequest) -> dict[str, Any]:
 
 @transaction.atomic
 def withdraw_request(
-    auth_request: AuthorizationRequest, *, actor: User, note: str = ""
+    auth_request: AuthorizationRequest, *, actor: User, note: str = "", expected_version: int | None = None
 ) -> AuthorizationRequest:
+    """`expected_version` (the API's If-Match): StaleVersion when the request changed since it was read."""
     auth_request = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
     if actor.pk != auth_request.prescriber_id:
         raise NotAllowed
+    _check_version(auth_request, expected_version)
     apply_transition(auth_request, Action.WITHDRAW, actor=actor, note=note, audit_action="request.withdrawn")
     return auth_request
 
@@ -397,12 +481,18 @@ def _add_version(auth_request: AuthorizationRequest, *, actor: User, kind: str, 
 
 @transaction.atomic
 def answer_information_request(
-    auth_request: AuthorizationRequest, *, actor: User, text: str, files: Sequence[UploadedFile] = ()
+    auth_request: AuthorizationRequest,
+    *,
+    actor: User,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
 ) -> AuthorizationRequest:
     """The prescriber's answer is added as a new version; the request goes back to its reviewer."""
     auth_request = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
     if actor.pk != auth_request.prescriber_id:
         raise NotAllowed
+    _check_version(auth_request, expected_version)
     next_status(auth_request.status, Action.ANSWER)  # refuse early, before writing anything
     version = _add_version(auth_request, actor=actor, kind=RequestVersion.Kind.ANSWER, text=text)
     for upload in files:

@@ -28,6 +28,8 @@ ROWS: dict[tuple[str, tuple[str, ...], str], dict[str, int]] = {
     ("accounts:email_verify_send", (), "POST"): rows(302),
     ("accounts:email_verify", ("not-a-token",), "GET"): rows(404, anonymous=404),
     ("accounts:otp_setup", (), "GET"): rows(200),
+    ("accounts:api_tokens", (), "GET"): rows(200),
+    ("accounts:api_token_revoke", ("@prescriber_api_token",), "POST"): rows(404, prescriber=302),
     # Already verified (staff) or nothing to verify yet (others): both are sent on.
     ("accounts:otp_verify", (), "GET"): rows(302),
     # Staff have a device: new codes. The others have none: sent to the set-up page.

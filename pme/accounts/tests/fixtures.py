@@ -43,3 +43,16 @@ def collaborator_delegation(collaborator: User, prescriber: User) -> Delegation:
 def invitation(collaborator: User, other_prescriber: User) -> Delegation:
     """`other_prescriber` invites `collaborator`; not answered yet."""
     return DelegationFactory.create(collaborator=collaborator, prescriber=other_prescriber, accepted_at=None)
+
+
+@pytest.fixture
+def prescriber_api_token(prescriber):
+    import datetime as dt
+
+    from pme.accounts.services.api_tokens import issue_api_token
+    from pme.core.timeutils import now
+
+    token, _secret = issue_api_token(
+        prescriber, name="EMR", expires_at=now() + dt.timedelta(days=30), actor=prescriber
+    )
+    return token

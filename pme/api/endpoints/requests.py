@@ -1,0 +1,316 @@
+"""Payment authorization requests: create (idempotent) and send, read, list, answer, withdraw.
+
+Access is the pages': `pme.authorizations.access` for every object (404 for unknown and forbidden
+alike), the role check of the request pages (403 for other roles), and the services' own checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router
+
+from pme.accounts.models import Role, User
+from pme.api.auth import BearerToken
+from pme.api.common import (
+    decode_cursor,
+    encode_cursor,
+    etag,
+    expected_version,
+    fingerprint,
+    professional_number,
+    request_detail,
+    request_summary,
+)
+from pme.api.errors import ApiError
+from pme.api.schemas import (
+    ERROR_RESPONSES,
+    REQUEST_EXAMPLES,
+    AnswerIn,
+    RequestIn,
+    RequestOut,
+    RequestPageOut,
+    StatusCode,
+    WithdrawIn,
+)
+from pme.audit.services import record
+from pme.authorizations import access, selectors, services
+from pme.authorizations.lifecycle import TransitionNotAllowed
+from pme.authorizations.models import AuthorizationRequest, RequestKind
+from pme.authorizations.services import DraftInput, TreatmentInput
+from pme.catalogue import selectors as catalogue
+from pme.core.forms import NAM_ERRORS
+from pme.core.nam import NAM, InvalidNAM
+
+WRITERS = frozenset({Role.PRESCRIBER, Role.COLLABORATOR})
+router = Router(auth=BearerToken(WRITERS))
+PAGE = 50
+MAX_KEY = 200
+
+
+def _writer(user: User) -> None:
+    if user.role not in WRITERS:
+        raise ApiError.forbidden()
+
+
+def _prescriber_for(user: User, number: str | None) -> User:
+    prescribers = access.prescribers_user_can_draft_for(user)
+    for prescriber in prescribers:
+        if number is None or professional_number(prescriber) == number:
+            if number is None and len(prescribers) > 1:
+                break
+            return prescriber
+    raise ApiError.invalid("prescriber", str(_NO_PRESCRIBER))
+
+
+_NO_PRESCRIBER = _("Name a prescriber (professional number) you may write requests for.")
+
+
+def draft_input(body: RequestIn) -> DraftInput:
+    """The body as the service's input, checked as the request form checks it."""
+    try:
+        nam = NAM.parse(body.nam)
+    except InvalidNAM as exc:
+        raise ApiError.invalid("nam", str(NAM_ERRORS[exc.code])) from None
+    birth = body.insured_birth_date
+    if not nam.matches_birth_date(birth.year, birth.month, birth.day):
+        raise ApiError.invalid(
+            "insured_birth_date",
+            str(_("The birth date does not match the one in the health insurance number.")),
+        )
+    drug = indication = None
+    if body.kind == RequestKind.EXCEPTION_DRUG:
+        indication = catalogue.indication_version(body.indication_id) if body.indication_id else None
+        if indication is None or not 0 < (body.indication_id or 0) < 2**62:
+            raise ApiError.invalid(
+                "indication_id", str(_("Choose a recognized indication of the catalogue."))
+            )
+        drug = indication.drug
+        keys = {c.key for c in indication.criteria.all()}
+        unknown = sorted(set(body.answers) - keys)
+        if unknown:
+            raise ApiError.invalid(
+                "answers", str(_("Unknown criteria: %(keys)s.") % {"keys": ", ".join(unknown)})
+            )
+    else:
+        if body.drug_id is not None:
+            drug = catalogue.drug_by_pk(body.drug_id) if 0 < body.drug_id < 2**62 else None
+            if drug is None:
+                raise ApiError.invalid("drug_id", str(_("No such drug in the catalogue.")))
+        if drug is None and not body.drug_description.strip():
+            raise ApiError.invalid("drug_description", str(_("Name the drug.")))
+    return DraftInput(
+        kind=body.kind,
+        nam=nam,
+        insured_last_name=body.insured_last_name.strip(),
+        insured_first_name=body.insured_first_name.strip(),
+        insured_birth_date=birth,
+        request_type=body.request_type,
+        drug=drug,
+        indication=indication,
+        drug_description=body.drug_description.strip(),
+        din=body.din,
+        answers=dict(body.answers) if indication is not None else {},
+        treatment_started=body.treatment_started,
+        requested_start=body.requested_start,
+        requested_duration=body.requested_duration,
+        requested_duration_unit=body.requested_duration_unit,
+        dosage=body.dosage.strip(),
+        quantity=body.quantity.strip(),
+        urgency=body.urgency,
+        urgency_reason=body.urgency_reason.strip(),
+        clinical_notes=body.clinical_notes,
+        condition=body.condition,
+        alternatives_unusable=body.alternatives_unusable,
+        seriousness=body.seriousness,
+        expected_benefit=body.expected_benefit,
+        previous_treatments=[
+            TreatmentInput(t.drug_name, t.outcome, t.duration, t.details) for t in body.previous_treatments
+        ],
+    )
+
+
+def _detail(
+    request: HttpRequest, response: HttpResponse, auth_request: AuthorizationRequest
+) -> dict[str, Any]:
+    fresh = access.get_request_for_user(request.user, auth_request.pk)  # type: ignore[arg-type]
+    response["ETag"] = etag(fresh)
+    return request_detail(fresh)
+
+
+@router.post(
+    "",
+    response={200: RequestOut, 201: RequestOut, **ERROR_RESPONSES},
+    url_name="requests",
+    summary="Create a request (a draft, or sent at once with submit: true)",
+    description="The header Idempotency-Key is required: the same key and body return the first result "
+    "(200), the same key with another body answers 422. Without it: 400.",
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": True,
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY},
+                "description": "A string you choose, unique for each new request (e.g. a UUID).",
+            }
+        ],
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/RequestIn"},
+                    "examples": REQUEST_EXAMPLES,
+                }
+            },
+            "required": True,
+        },
+    },
+)
+def create(request: HttpRequest, response: HttpResponse, body: RequestIn) -> Any:
+    user: User = request.user  # type: ignore[assignment]
+    _writer(user)
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        raise ApiError(400, "idempotency_key_missing")
+    if len(key) > MAX_KEY:
+        raise ApiError.invalid("Idempotency-Key", str(_("200 characters at most.")))
+    prescriber = _prescriber_for(user, body.prescriber)
+    data = draft_input(body)
+    try:
+        result = services.create_request_idempotent(
+            actor=user,
+            prescriber=prescriber,
+            data=data,
+            idempotency_key=key,
+            fingerprint=fingerprint(request.body),
+            submit=body.submit,
+        )
+    except services.IdempotencyMismatch:
+        raise ApiError(422, "idempotency_mismatch") from None
+    except services.IncompleteRequest as exc:
+        raise ApiError(422, "incomplete", errors=[{"field": "", "message": m} for m in exc.missing]) from None
+    except services.NotAllowed:
+        raise ApiError.forbidden() from None
+    if not result.created:
+        response["Idempotent-Replayed"] = "true"
+    return (201 if result.created else 200), _detail(request, response, result.auth_request)
+
+
+@router.get(
+    "",
+    response={200: RequestPageOut, **ERROR_RESPONSES},
+    url_name="requests",
+    summary="My requests (prescriber: theirs; collaborator: their prescribers'), newest first",
+)
+def request_list(
+    request: HttpRequest,
+    status: Query[StatusCode | None] = None,  # type: ignore[assignment]
+    cursor: Query[str] = "",  # type: ignore[assignment]
+) -> Any:
+    user: User = request.user  # type: ignore[assignment]
+    _writer(user)
+    before = decode_cursor(cursor)
+    found = selectors.my_requests(user, status=status or "").select_related("prescriber__prescriber_profile")
+    found = found.order_by("-pk")
+    if before is not None:
+        found = found.filter(pk__lt=before)
+    page = list(found[: PAGE + 1])
+    record("request.listed", actor=user, request=request, result_count=len(page[:PAGE]))
+    return {
+        "items": [request_summary(r) for r in page[:PAGE]],
+        "next_cursor": encode_cursor(page[PAGE - 1].pk) if len(page) > PAGE else None,
+    }
+
+
+@router.get(
+    "/{request_id}",
+    response={200: RequestOut, **ERROR_RESPONSES},
+    url_name="request",
+    summary="One request, with its ETag",
+    auth=BearerToken(),
+)
+def detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
+    auth_request = access.get_request_for_user(request.user, request_id)  # type: ignore[arg-type]
+    record(
+        "request.viewed",
+        actor=request.user,
+        target=auth_request,
+        nam=auth_request.nam_value,
+        on_behalf_of=auth_request.prescriber if request.user.pk != auth_request.prescriber_id else None,
+        request=request,
+    )
+    response["ETag"] = etag(auth_request)
+    return request_detail(auth_request)
+
+
+def _own(request: HttpRequest, request_id: int) -> AuthorizationRequest:
+    """The prescriber's own acts: anyone else gets 404, as on the pages."""
+    auth_request = access.get_request_for_user(request.user, request_id)  # type: ignore[arg-type]
+    if not access.acts_as_prescriber(request.user, auth_request):  # type: ignore[arg-type]
+        raise ApiError.not_found()
+    return auth_request
+
+
+@router.post(
+    "/{request_id}/submit",
+    response={200: RequestOut, **ERROR_RESPONSES},
+    url_name="request_submit",
+    summary="Send a draft to the Régie (the prescriber; a collaborator's draft too)",
+)
+def submit(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
+    auth_request = _own(request, request_id)
+    expected_version(request, auth_request)
+    try:
+        result = services.submit_request(auth_request, actor=request.user)  # type: ignore[arg-type]
+    except services.IncompleteRequest as exc:
+        raise ApiError(422, "incomplete", errors=[{"field": "", "message": m} for m in exc.missing]) from None
+    except services.NotAllowed:
+        raise ApiError.not_found() from None
+    return _detail(request, response, result.auth_request)
+
+
+@router.post(
+    "/{request_id}/answer",
+    response={200: RequestOut, **ERROR_RESPONSES},
+    url_name="request_answer",
+    summary="Answer the Régie's request for information",
+)
+def answer(request: HttpRequest, response: HttpResponse, request_id: int, body: AnswerIn) -> Any:
+    auth_request = _own(request, request_id)
+    version = expected_version(request, auth_request)
+    try:
+        services.answer_information_request(
+            auth_request,
+            actor=request.user,
+            text=body.text.strip(),
+            expected_version=version,  # type: ignore[arg-type]
+        )
+    except services.StaleVersion:
+        raise ApiError(412, "precondition_failed") from None
+    except TransitionNotAllowed:
+        raise ApiError(409, "not_allowed_now") from None
+    return _detail(request, response, auth_request)
+
+
+@router.post(
+    "/{request_id}/withdraw",
+    response={200: RequestOut, **ERROR_RESPONSES},
+    url_name="request_withdraw",
+    summary="Withdraw a request before the decision",
+)
+def withdraw(request: HttpRequest, response: HttpResponse, request_id: int, body: WithdrawIn) -> Any:
+    auth_request = _own(request, request_id)
+    version = expected_version(request, auth_request)
+    try:
+        services.withdraw_request(
+            auth_request,
+            actor=request.user,
+            note=body.note.strip(),
+            expected_version=version,  # type: ignore[arg-type]
+        )
+    except services.StaleVersion:
+        raise ApiError(412, "precondition_failed") from None
+    except TransitionNotAllowed:
+        raise ApiError(409, "not_allowed_now") from None
+    return _detail(request, response, auth_request)

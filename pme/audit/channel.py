@@ -1,0 +1,34 @@
+"""Through which door an audited action came. The API and FHIR views run inside `channel("api", ...)`;
+every event `record(...)` writes meanwhile carries those details (e.g. {"via": "api", "api_token": 7}),
+so that the trail tells a page use from a system's use without each service knowing about the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+_CHANNEL: ContextVar[dict[str, Any] | None] = ContextVar("pme_audit_channel", default=None)
+
+
+@contextmanager
+def channel(via: str, **details: Any) -> Iterator[dict[str, Any]]:
+    """Tags the events of the block; the yielded dict may receive more details (the token, once known)."""
+    current = {"via": via, **details}
+    reset = _CHANNEL.set(current)
+    try:
+        yield current
+    finally:
+        _CHANNEL.reset(reset)
+
+
+def current_channel() -> dict[str, Any]:
+    return dict(_CHANNEL.get() or {})
+
+
+def tag(**details: Any) -> None:
+    """Adds details to the current channel's tags (no effect outside a channel)."""
+    current = _CHANNEL.get()
+    if current is not None:
+        current.update(details)
