@@ -61,6 +61,12 @@ def as_postgres(*command: str) -> None:
 
 class Cluster:
     def start(self) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        status = [*prefix, str(PG_BIN / "pg_ctl"), "-D", str(CLUSTER), "status"]
+        if (CLUSTER / "postmaster.pid").exists() and not subprocess.run(
+            status, capture_output=True
+        ).returncode:
+            return  # left running by an interrupted run
         if not (CLUSTER / "PG_VERSION").exists():
             CLUSTER.mkdir(parents=True, exist_ok=True)
             if os.geteuid() == 0:
@@ -179,8 +185,13 @@ class Server:
             self.process = None
 
 
+class Refused(Exception):
+    """A 4xx answer: the request itself is wrong, retrying cannot help."""
+
+
 def submit(token: str, key: str, index: int) -> dict[str, Any] | None:
-    """The acknowledgement (201 or the replay of it), or None when none came back."""
+    """The acknowledgement (201 or the replay of it), or None when none came back (connection refused or
+    cut, 5xx while the database restarts)."""
     request = urllib.request.Request(
         f"{BASE}/api/v1/requests",
         data=json.dumps(submission_body(index)).encode(),
@@ -195,7 +206,11 @@ def submit(token: str, key: str, index: int) -> dict[str, Any] | None:
         with urllib.request.urlopen(request, timeout=20) as answer:
             if answer.status in (200, 201):
                 return dict(json.loads(answer.read()))
-    except (urllib.error.HTTPError, OSError, ValueError):
+    except urllib.error.HTTPError as error:
+        if 400 <= error.code < 500 and error.code != 429:
+            raise Refused(f"{error.code}: {error.read()[:300]!r}") from None
+        return None
+    except (OSError, ValueError):
         return None
     return None
 
@@ -230,6 +245,11 @@ def one_run(run: int, mode: str, token: str, cluster: Cluster) -> dict[str, Any]
         server.start()
     else:
         cluster.start()
+    written = sql(
+        database,
+        "SELECT count(*) FROM authorizations_authorizationrequest WHERE idempotency_key LIKE %s",
+        f"crash-{run}-%",
+    )[0][0]
     retried, mismatched = 0, []
     for i, key in enumerate(keys):
         for _attempt in range(10):
@@ -246,7 +266,10 @@ def one_run(run: int, mode: str, token: str, cluster: Cluster) -> dict[str, Any]
             retried += 1
             acknowledged[key] = answer
     server.stop()
-    return verify(database, run, mode, keys, acknowledged, acknowledged_before, retried, mismatched)
+    result = verify(database, run, mode, keys, acknowledged, acknowledged_before, retried, mismatched)
+    # Committed before the kill but whose answer never arrived: the retries must replay these, not redo them.
+    result["committed_but_unacknowledged_at_restart"] = written - acknowledged_before
+    return result
 
 
 def verify(

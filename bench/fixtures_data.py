@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 
@@ -19,6 +20,7 @@ def submission_body(i: int) -> dict[str, Any]:
         "expected_benefit": "Stabilisation de la fonction rénale à 6 mois.",
         "dosage": "10 mg par jour",
         "quantity": "30 comprimés par mois",
+        "requested_start": (dt.date.today() + dt.timedelta(days=7)).isoformat(),
         "requested_duration": 6,
         "requested_duration_unit": "months",
         "submit": True,
