@@ -225,14 +225,18 @@ def profile_view(lines: list[str], count: int = 200) -> dict[str, Any]:
     from django.test import Client
 
     sql_time = [0.0, 0]
+    by_statement: dict[str, float] = {}
 
     def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            sql_time[0] += time.perf_counter() - start
+            spent = time.perf_counter() - start
+            sql_time[0] += spent
             sql_time[1] += 1
+            key = " ".join(sql.split())[:90]
+            by_statement[key] = by_statement.get(key, 0.0) + spent
 
     client = Client(HTTP_HOST="127.0.0.1")
     profiler = cProfile.Profile()
@@ -252,6 +256,9 @@ def profile_view(lines: list[str], count: int = 200) -> dict[str, Any]:
         "ms_per_request": round(total / count * 1000, 2),
         "sql_ms_per_request": round(sql_time[0] / count * 1000, 2),
         "queries_per_request": round(sql_time[1] / count, 1),
+        "sql_ms_per_request_by_statement": {
+            k: round(v / count * 1000, 2) for k, v in sorted(by_statement.items(), key=lambda kv: -kv[1])[:10]
+        },
         "top_functions_by_own_time": out.getvalue().splitlines()[-16:],
     }
 
@@ -478,5 +485,17 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def profile_only() -> int:
+    """`bench/run.py --profile`: only the panorama profile, on the database left by the last run."""
+    import django
+
+    django.setup()
+    from bench import fixtures
+
+    lines, _statements = fixtures.panorama_targets()
+    print(json.dumps(profile_view(lines), indent=2, ensure_ascii=False))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(profile_only() if "--profile" in sys.argv else main())
