@@ -60,40 +60,37 @@ def as_postgres(*command: str) -> None:
 
 
 class Cluster:
-    def start(self) -> None:
+    def start(self, *, reuse_running: bool = False) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         status = [*prefix, str(PG_BIN / "pg_ctl"), "-D", str(CLUSTER), "status"]
-        if (CLUSTER / "postmaster.pid").exists() and not subprocess.run(
+        running = (CLUSTER / "postmaster.pid").exists() and not subprocess.run(
             status, capture_output=True
-        ).returncode:
+        ).returncode
+        if reuse_running and running:
             return  # left running by an interrupted run
         if not (CLUSTER / "PG_VERSION").exists():
             CLUSTER.mkdir(parents=True, exist_ok=True)
             if os.geteuid() == 0:
                 shutil.chown(CLUSTER, "postgres", "postgres")
             as_postgres(str(PG_BIN / "initdb"), "-D", str(CLUSTER), "-A", "trust", "-U", "postgres")
-        as_postgres(
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(CLUSTER),
-            "-o",
-            f"-p {DB_PORT} -k /tmp -c fsync=on",
-            "-l",
-            str(CLUSTER / "server.log"),
-            "-w",
-            "start",
-        )
+        command = [str(PG_BIN / "pg_ctl"), "-D", str(CLUSTER), "-o", f"-p {DB_PORT} -k /tmp -c fsync=on"]
+        for attempt in range(20):  # after a kill -9, orphaned backends may hold the port for a moment
+            try:
+                as_postgres(*command, "-l", str(CLUSTER / "server.log"), "-w", "start")
+                return
+            except subprocess.CalledProcessError:
+                if attempt == 19:
+                    raise
+                time.sleep(1)
 
     def kill(self) -> None:
         pid = int((CLUSTER / "postmaster.pid").read_text().split()[0])
         os.kill(pid, signal.SIGKILL)
-        for _ in range(100):  # the backends notice the postmaster's death and leave
-            if subprocess.run(
-                ["pgrep", "-u", "postgres", "-f", f"{CLUSTER}"], capture_output=True
-            ).returncode:
+        for _ in range(300):  # gone (not even a zombie), so pg_ctl does not take it for a live server
+            if not Path(f"/proc/{pid}").exists():
                 break
             time.sleep(0.1)
-        time.sleep(1)
+        time.sleep(1)  # the backends notice the postmaster's death and leave; start() retries if not
 
     def stop(self) -> None:
         as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(CLUSTER), "-m", "fast", "-w", "stop")
@@ -220,6 +217,15 @@ def one_run(run: int, mode: str, token: str, cluster: Cluster) -> dict[str, Any]
     sql("postgres", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     sql("postgres", f'CREATE DATABASE "{database}" TEMPLATE "{TEMPLATE}"')
     server = Server(server_env(database))
+    try:
+        return _submit_kill_retry(run, mode, token, cluster, database, server)
+    finally:
+        server.kill()
+
+
+def _submit_kill_retry(
+    run: int, mode: str, token: str, cluster: Cluster, database: str, server: Server
+) -> dict[str, Any]:
     server.start()
     keys = [f"crash-{run}-{i}" for i in range(TOTAL)]
     acknowledged: dict[str, dict[str, Any]] = {}
@@ -333,7 +339,7 @@ def main() -> int:
         return 0
     VAR.mkdir(parents=True, exist_ok=True)
     cluster = Cluster()
-    cluster.start()
+    cluster.start(reuse_running=True)
     try:
         token = prepare_template()
         results = []
