@@ -118,6 +118,7 @@ CACHES = {
 # Look-ups by insured person (panorama, pharmacist status): at most LIMIT per user in any sliding window.
 PME_LOOKUP_LIMIT = env_int("PME_LOOKUP_LIMIT", 60, minimum=1)
 PME_LOOKUP_WINDOW_SECONDS = env_int("PME_LOOKUP_WINDOW_SECONDS", 600, minimum=1)
+PME_BENCH_VIEWS = env_bool("PME_BENCH_VIEWS", default=False)  # bench/run.py only: adds /bench/minimal
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

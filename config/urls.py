@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
@@ -9,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include("pme.api.urls")),
     path("fhir/R4/", include("pme.api.fhir.urls")),
 ]
+if settings.PME_BENCH_VIEWS:  # the benchmarks' fixed page (bench/run.py); never set in production
+    urlpatterns.append(path("bench/", include("pme.portal.bench_urls")))
 
 urlpatterns += i18n_patterns(
     path("", include("pme.portal.urls")),

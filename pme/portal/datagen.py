@@ -1,0 +1,642 @@
+"""Synthetic data for the benchmarks (`manage.py generate_data`, bench/run.py): ten years of requests.
+
+Shape at full scale (3 M requests): 3.7 M insured persons of whom a few have many requests (the person is
+drawn with a power law, so chronic patients renew year after year), 25,000 prescribers with skewed
+activity (a person mostly stays with the same prescriber), 10,000 collaborators each working for one to
+three prescribers, drugs and indications of the catalogue with skewed popularity, and sending dates over
+ten years growing ~5 % a year. Statuses follow the age of the request: old ones are decided (accepted,
+refused, withdrawn), recent ones are still in the queue. Every sent request has a `transmit` timeline
+entry and, when decided or questioned, the entry of that decision.
+
+Requests and timeline entries are written with PostgreSQL COPY (or batched INSERTs on SQLite) straight in
+their final state: they are inserted, never updated, so the frozen-content triggers are not involved. No
+audit events are written for generated data. Running it again *adds* N requests (ids, numbers and the
+yearly counters continue); the users are created once. The same seed gives the same data.
+"""
+
+# ruff: noqa: S311, S608  (seeded pseudo-random data on purpose; table names come from the models)
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from pme.accounts.models import Delegation, PharmacistProfile, PrescriberProfile, Profession, Role, User
+from pme.authorizations.models import AuthorizationRequest, RequestCounter, TimelineEntry
+from pme.catalogue.models import Indication
+
+FULL_REQUESTS = 3_000_000
+FULL_PERSONS = 3_700_000
+FULL_PRESCRIBERS = 25_000
+FULL_COLLABORATORS = 10_000
+PHARMACISTS = 200
+YEARS = 10
+BATCH = 20_000
+PREFIX = "gen-"  # usernames of generated users
+UNUSABLE_PASSWORD = "!generated"
+
+SURNAMES = [
+    "Tremblay",
+    "Gagnon",
+    "Roy",
+    "Côté",
+    "Bouchard",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Gagné",
+    "Ouellet",
+    "Pelletier",
+    "Bélanger",
+    "Lévesque",
+    "Bergeron",
+    "Leblanc",
+    "Paquette",
+    "Girard",
+    "Simard",
+    "Boucher",
+    "Caron",
+    "Beaulieu",
+    "Cloutier",
+    "Dubé",
+    "Poirier",
+    "Fournier",
+    "Lapointe",
+    "Leclerc",
+    "Lefebvre",
+    "Poulin",
+    "Thibault",
+    "St-Pierre",
+    "Nadeau",
+    "Martin",
+    "Landry",
+    "Martel",
+    "Bédard",
+    "Grenier",
+    "Lessard",
+    "Bernier",
+    "Richard",
+    "Michaud",
+    "Hébert",
+    "Desjardins",
+    "Couture",
+    "Turcotte",
+    "Lachance",
+    "Parent",
+    "Blais",
+    "Gosselin",
+    "Savard",
+    "Proulx",
+    "Beaudoin",
+    "Demers",
+    "Perreault",
+    "Boudreau",
+    "Lemieux",
+    "Cyr",
+    "Perron",
+    "Dufour",
+    "Dion",
+    "Mercier",
+    "Bolduc",
+    "Bérubé",
+    "Boivin",
+    "Langlois",
+    "Ménard",
+    "Nguyen",
+    "Smith",
+    "Wilson",
+    "Chen",
+    "Singh",
+    "Kaur",
+    "Haddad",
+    "Joseph",
+    "Pierre",
+    "Charles",
+    "Nadeau",
+    "Vachon",
+    "Lemay",
+    "Rousseau",
+]
+FIRST_NAMES = [
+    "Marie",
+    "Jean",
+    "Louise",
+    "Pierre",
+    "Julie",
+    "Michel",
+    "Nathalie",
+    "Luc",
+    "Sophie",
+    "Marc",
+    "Isabelle",
+    "André",
+    "Chantal",
+    "François",
+    "Lucie",
+    "Daniel",
+    "Sylvie",
+    "Alain",
+    "Manon",
+    "Martin",
+    "Catherine",
+    "Éric",
+    "Julien",
+    "Émilie",
+    "Olivier",
+    "Camille",
+    "Gabriel",
+    "Léa",
+    "Félix",
+    "Chloé",
+    "William",
+    "Zoé",
+    "Thomas",
+    "Alice",
+    "Samuel",
+    "Rosalie",
+    "Mohamed",
+    "Fatima",
+    "Wei",
+    "Priya",
+    "Kevin",
+    "Amélie",
+    "Hugo",
+    "Noémie",
+    "Louis",
+    "Maude",
+]
+
+# (status, weight) of requests sent more than ~4 months ago, and of recent ones.
+OLD_STATUSES = (("accepted", 78), ("refused", 14), ("withdrawn", 4), ("information_requested", 1))
+RECENT_STATUSES = (
+    ("submitted", 22),
+    ("in_review", 12),
+    ("information_requested", 8),
+    ("accepted", 45),
+    ("refused", 10),
+    ("withdrawn", 3),
+)
+DRAFT_SHARE = 0.02  # never sent: no number, no sending date
+REFUSAL = {
+    "code": "criteria_not_met",
+    "fr": "Les critères de paiement ne sont pas remplis.",
+    "en": "The payment criteria are not met.",
+}
+
+
+@dataclass
+class Population:
+    """What the requests are drawn from."""
+
+    prescriber_ids: list[int]
+    collaborator_ids: list[int]
+    pharmacist_ids: list[int]
+    reviewer_ids: list[int]
+    indications: list[tuple[int, int]]  # (indication pk, drug pk), most requested first
+    persons: int
+
+    def __post_init__(self) -> None:
+        if not self.prescriber_ids or not self.indications or not self.reviewer_ids:
+            raise ValueError("a population needs prescribers, a reviewer and catalogue indications")
+
+
+@dataclass
+class Report:
+    requests: int = 0
+    timeline_entries: int = 0
+    users_created: int = 0
+    seconds: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def scaled(full: int, requests: int, minimum: int) -> int:
+    """Users at full scale from 100,000 requests on (the scaling runs compare the same population of
+    users), proportionally fewer below, never fewer than `minimum`."""
+    return max(minimum, min(full, full * requests // 100_000))
+
+
+def nam_for(person: int, rng_state: int = 0) -> tuple[str, str, str, dt.date]:
+    """The (NAM, surname, first name, birth date) of insured person number `person`, deterministic."""
+    h = (person * 2_654_435_761 + rng_state) & 0xFFFFFFFF
+    surname = SURNAMES[h % len(SURNAMES)]
+    first = FIRST_NAMES[(h >> 8) % len(FIRST_NAMES)]
+    year = 1930 + (h >> 12) % 90
+    month = 1 + (h >> 4) % 12
+    day = 1 + (h >> 16) % 28
+    female = (h >> 20) & 1
+    letters = "".join(c for c in _ascii(surname) if c.isalpha())[:3].upper().ljust(3, "X")
+    initial = _ascii(first)[0].upper()
+    nam = f"{letters}{initial}{year % 100:02d}{month + 50 * female:02d}{day:02d}{person % 100:02d}"
+    return nam, surname, first, dt.date(year, month, day)
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+# --- users ----------------------------------------------------------------------------------------------
+
+
+def ensure_population(*, requests: int, seed: int, reviewer: User | None = None) -> tuple[Population, int]:
+    """Creates the generated users once (prescribers, collaborators with delegations, pharmacists), and
+    returns the population plus how many users were created."""
+    rng = random.Random(seed * 7 + 1)
+    created = 0
+    if not User.objects.filter(username=f"{PREFIX}p00000").exists():
+        created = _create_users(
+            rng,
+            prescribers=scaled(FULL_PRESCRIBERS, requests, 5),
+            collaborators=scaled(FULL_COLLABORATORS, requests, 3),
+        )
+    if reviewer is None and not User.objects.filter(role=Role.REVIEWER, is_active=True).exists():
+        User.objects.create(
+            username=f"{PREFIX}reviewer", role=Role.REVIEWER, password=UNUSABLE_PASSWORD, last_name="Révision"
+        )
+        created += 1
+
+    def ids(role: str) -> list[int]:
+        return list(
+            User.objects.filter(username__startswith=PREFIX, role=role)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    indications = _indications()
+    return (
+        Population(
+            prescriber_ids=ids(Role.PRESCRIBER),
+            collaborator_ids=ids(Role.COLLABORATOR),
+            pharmacist_ids=ids(Role.PHARMACIST),
+            reviewer_ids=list(
+                User.objects.filter(role=Role.REVIEWER, is_active=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            ),
+            indications=indications,
+            persons=max(50, FULL_PERSONS * requests // FULL_REQUESTS),
+        ),
+        created,
+    )
+
+
+def _indications() -> list[tuple[int, int]]:
+    if not Indication.objects.exists():
+        from pme.catalogue.demo import load_seed_catalogue
+
+        load_seed_catalogue()
+    pairs = list(Indication.objects.order_by("pk").values_list("pk", "drug_id"))
+    random.Random(0).shuffle(pairs)  # the popularity ranking
+    return pairs
+
+
+def _person_name(rng: random.Random) -> tuple[str, str]:
+    return rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+
+
+def _create_users(rng: random.Random, *, prescribers: int, collaborators: int) -> int:
+    joined = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+
+    def user(username: str, role: str) -> User:
+        first, last = _person_name(rng)
+        return User(
+            username=username,
+            role=role,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@example.org",
+            password=UNUSABLE_PASSWORD,
+            date_joined=joined,
+            language="fr" if rng.random() < 0.85 else "en",
+        )
+
+    with transaction.atomic():
+        made = User.objects.bulk_create(
+            [user(f"{PREFIX}p{i:05d}", Role.PRESCRIBER) for i in range(prescribers)], batch_size=BATCH // 4
+        )
+        professions = [Profession.GENERAL_PRACTITIONER] * 6 + [Profession.SPECIALIST] * 3
+        professions += [Profession.NURSE_PRACTITIONER]
+        PrescriberProfile.objects.bulk_create(
+            [
+                PrescriberProfile(
+                    user=u, profession=rng.choice(professions), professional_number=f"{9_000_000 + i}"
+                )
+                for i, u in enumerate(made)
+            ],
+            batch_size=BATCH // 4,
+        )
+        collab = User.objects.bulk_create(
+            [user(f"{PREFIX}c{i:05d}", Role.COLLABORATOR) for i in range(collaborators)],
+            batch_size=BATCH // 4,
+        )
+        delegations = []
+        for c in collab:
+            # One to three prescribers, neighbours in the list (a clinic).
+            first = rng.randrange(len(made))
+            for k in range(rng.choice((1, 1, 2, 3))):
+                delegations.append(
+                    Delegation(
+                        collaborator=c,
+                        prescriber=made[(first + k) % len(made)],
+                        permission=rng.choice(("consult", "consult_draft")),
+                        starts_on=dt.date(2016, 1, 1),
+                        accepted_at=joined,
+                    )
+                )
+        Delegation.objects.bulk_create(delegations, batch_size=BATCH // 4)
+        pharm = User.objects.bulk_create(
+            [user(f"{PREFIX}f{i:05d}", Role.PHARMACIST) for i in range(PHARMACISTS)], batch_size=BATCH // 4
+        )
+        PharmacistProfile.objects.bulk_create(
+            [
+                PharmacistProfile(user=u, licence_number=f"{8_000_000 + i}", pharmacy=f"Pharmacie {i}")
+                for i, u in enumerate(pharm)
+            ]
+        )
+    return len(made) + len(collab) + len(pharm)
+
+
+# --- requests -------------------------------------------------------------------------------------------
+
+
+class Writer:
+    """Formats values for one database and writes batches of rows (COPY or executemany)."""
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+
+    def ts(self, epoch: float | None) -> str | None:
+        if epoch is None:
+            return None
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        return f"{moment:%Y-%m-%d %H:%M:%S}+00:00" if self.postgres else f"{moment:%Y-%m-%d %H:%M:%S}"
+
+    def boolean(self, value: bool) -> str:
+        return ("t" if value else "f") if self.postgres else ("1" if value else "0")
+
+    def uuid(self, value: uuid.UUID) -> str:
+        return str(value) if self.postgres else value.hex
+
+    def write(self, table: str, columns: Sequence[str], rows: list[list[str | None]]) -> None:
+        with connection.cursor() as cursor:
+            if self.postgres:
+                raw: Any = cursor.cursor  # the psycopg cursor under Django's wrapper
+                names = ", ".join(columns)
+                with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    copy.write(
+                        "".join("\t".join(r"\N" if v is None else v for v in row) + "\n" for row in rows)
+                    )
+            else:
+                marks = ", ".join("%s" for _ in columns)
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _weighted(choices: Sequence[tuple[str, int]]) -> list[str]:
+    return [status for status, weight in choices for _ in range(weight)]
+
+
+def generate(
+    *,
+    requests: int,
+    seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Adds `requests` requests (and their timeline entries), creating the users first if needed."""
+    started = time.perf_counter()
+    population, users_created = ensure_population(requests=requests, seed=seed)
+    report = Report(users_created=users_created)
+    writer = Writer()
+    moment = (now or dt.datetime.now(dt.UTC)).timestamp()
+    request_columns, timeline_columns = _columns()
+    next_id = (AuthorizationRequest.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    next_entry = (TimelineEntry.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    counters = dict(RequestCounter.objects.values_list("year", "last"))
+    generator = _rows(population, writer, random.Random(seed), requests, moment, counters)
+    done = 0
+    with transaction.atomic():
+        if writer.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        while done < requests:
+            size = min(BATCH, requests - done)
+            batch_requests: list[list[str | None]] = []
+            batch_entries: list[list[str | None]] = []
+            for _ in range(size):
+                row, entries = next(generator)
+                row[0] = str(next_id)
+                for entry in entries:
+                    entry[0], entry[1] = str(next_entry), str(next_id)
+                    next_entry += 1
+                    batch_entries.append(entry)
+                batch_requests.append(row)
+                status = row[request_columns.index("status")] or ""
+                report.statuses[status] = report.statuses.get(status, 0) + 1
+                next_id += 1
+            writer.write(AuthorizationRequest._meta.db_table, request_columns, batch_requests)
+            writer.write(TimelineEntry._meta.db_table, timeline_columns, batch_entries)
+            done += size
+            report.timeline_entries += len(batch_entries)
+            if progress:
+                progress(done, requests)
+        for year, last in counters.items():
+            RequestCounter.objects.update_or_create(year=year, defaults={"last": last})
+        if writer.postgres:
+            _reset_sequences()
+    if writer.postgres:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {AuthorizationRequest._meta.db_table}")
+            cursor.execute(f"ANALYZE {TimelineEntry._meta.db_table}")
+    report.requests = done
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _reset_sequences() -> None:
+    with connection.cursor() as cursor:
+        for model in (AuthorizationRequest, TimelineEntry):
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            )
+
+
+def _columns() -> tuple[list[str], list[str]]:
+    request_columns = [f.column for f in AuthorizationRequest._meta.concrete_fields]
+    timeline_columns = [
+        "id",
+        "auth_request_id",
+        "at",
+        "actor_id",
+        "action",
+        "from_status",
+        "to_status",
+        "note",
+    ]
+    return request_columns, timeline_columns
+
+
+def _rows(
+    population: Population,
+    writer: Writer,
+    rng: random.Random,
+    total: int,
+    now: float,
+    counters: dict[int, int],
+) -> Iterator[tuple[list[str | None], list[list[str | None]]]]:
+    """Rows in sending order, each with its timeline entries (ids filled in by the caller)."""
+    columns, _timeline = _columns()
+    index = {name: i for i, name in enumerate(columns)}
+    defaults: dict[str, str | None] = {
+        "kind": "exception_drug",
+        "request_type": "first",
+        "drug_description": "",
+        "din": "",
+        "answers": "{}",
+        "evaluation": "{}",
+        "treatment_started": writer.boolean(False),
+        "requested_duration_unit": "months",
+        "dosage": "1 injection toutes les 2 semaines",
+        "quantity": "",
+        "urgency": "standard",
+        "urgency_reason": "",
+        "clinical_notes": "",
+        "condition": "",
+        "alternatives_unusable": "",
+        "seriousness": "",
+        "expected_benefit": "",
+        "idempotency_key": "",
+        "idempotency_fingerprint": "",
+        "automated": writer.boolean(False),
+        "authorized_quantity": "",
+        "is_review": writer.boolean(False),
+        "refusal_reasons": "[]",
+        "row_version": "1",
+    }
+    template: list[str | None] = [defaults.get(name) for name in columns]
+    old, recent = _weighted(OLD_STATUSES), _weighted(RECENT_STATUSES)
+    prescribers, indications = population.prescriber_ids, population.indications
+    n_prescribers, n_indications = len(prescribers), len(indications)
+    reviewers = population.reviewer_ids
+    span = YEARS * 365.25 * 86_400
+    start = now - span
+    growth = 0.05 * YEARS
+    refusal = json.dumps([REFUSAL], ensure_ascii=False)
+    persons_seen: dict[int, tuple[str, str, str, str]] = {}
+    day = 86_400
+    for i in range(total):
+        # Dates grow ~5 % a year: invert the cumulative of a linearly rising density.
+        u = (i + rng.random()) / total
+        fraction = (-1 + (1 + growth * (2 + growth) * u) ** 0.5) / growth
+        sent = start + fraction * span
+        person = int(population.persons * rng.random() ** 3)
+        identity = persons_seen.get(person)
+        if identity is None:
+            nam, surname, first, birth = nam_for(person)
+            identity = (nam, surname, first, birth.isoformat())
+            if len(persons_seen) < 500_000:
+                persons_seen[person] = identity
+        # Mostly the person's own prescriber, sometimes any (skewed towards the busiest).
+        if rng.random() < 0.8:
+            prescriber = prescribers[(person * 40_503) % n_prescribers]
+        else:
+            prescriber = prescribers[int(n_prescribers * rng.random() ** 2)]
+        indication, drug = indications[int(n_indications * rng.random() ** 2)]
+        age = now - sent
+        row = template.copy()
+        draft = rng.random() < DRAFT_SHARE
+        entries: list[list[str | None]] = []
+        if draft:
+            status = "draft" if age < 365 * day else "withdrawn"
+            row[index["number"]] = None
+            row[index["submitted_at"]] = None
+        else:
+            status = rng.choice(old if age > 120 * day else recent)
+            year = dt.datetime.fromtimestamp(sent, dt.UTC).year
+            counters[year] = counters.get(year, 0) + 1
+            row[index["number"]] = f"{year}-{counters[year]:06d}"
+            row[index["submitted_at"]] = writer.ts(sent)
+            entries.append(_entry(writer, sent, prescriber, "transmit", "draft", "submitted"))
+        decided = sent + rng.uniform(0.2, 12) * day
+        if decided > now:
+            decided = now - 60
+        reviewer = str(reviewers[person % len(reviewers)])
+        if status in ("accepted", "refused"):
+            row[index["decided_at"]] = writer.ts(decided)
+            row[index["assigned_to_id"]] = reviewer
+        if status == "accepted":
+            automated = rng.random() < 0.3
+            row[index["automated"]] = writer.boolean(automated)
+            begin = dt.datetime.fromtimestamp(decided, dt.UTC).date()
+            row[index["authorized_start"]] = begin.isoformat()
+            row[index["authorized_end"]] = (begin + dt.timedelta(days=365)).isoformat()
+            row[index["authorized_quantity"]] = "26 seringues"
+            action = "accept_automatically" if automated else "accept"
+            before = "submitted" if automated else "in_review"
+            entries.append(
+                _entry(writer, decided, None if automated else int(reviewer), action, before, status)
+            )
+        elif status == "refused":
+            row[index["refusal_reasons"]] = refusal
+            entries.append(
+                _entry(writer, decided, int(reviewer), "refuse", "in_review", status, REFUSAL["fr"])
+            )
+        elif status == "information_requested":
+            row[index["assigned_to_id"]] = reviewer
+            note = "Veuillez joindre le dernier résultat de laboratoire."
+            entries.append(
+                _entry(writer, decided, int(reviewer), "request_information", "in_review", status, note)
+            )
+        elif status == "in_review":
+            row[index["assigned_to_id"]] = reviewer
+        elif status == "withdrawn" and not draft:
+            entries.append(_entry(writer, decided, prescriber, "withdraw", "submitted", status))
+        row[index["status"]] = status
+        row[index["request_type"]] = "first" if rng.random() < 0.55 else "renewal"
+        row[index["urgency"]] = "urgent" if rng.random() < 0.05 else "standard"
+        if row[index["urgency"]] == "urgent":
+            row[index["urgency_reason"]] = "Hospitalisation récente."
+        row[index["prescriber_id"]] = str(prescriber)
+        row[index["entered_by_id"]] = str(prescriber)
+        row[index["transmitted_by_id"]] = None if draft else str(prescriber)
+        row[index["nam"]], row[index["insured_last_name"]], row[index["insured_first_name"]] = identity[:3]
+        row[index["insured_birth_date"]] = identity[3]
+        row[index["drug_id"]], row[index["indication_id"]] = str(drug), str(indication)
+        row[index["requested_start"]] = dt.datetime.fromtimestamp(sent, dt.UTC).date().isoformat()
+        row[index["requested_duration"]] = "12"
+        row[index["submission_token"]] = writer.uuid(uuid.UUID(int=rng.getrandbits(128), version=4))
+        created = writer.ts(sent - rng.uniform(60, 3 * day))
+        row[index["created_at"]] = created
+        row[index["updated_at"]] = writer.ts(decided) if status != "draft" else created
+        yield row, entries
+
+
+def _entry(
+    writer: Writer,
+    at: float,
+    actor: int | None,
+    action: str,
+    from_status: str,
+    to_status: str,
+    note: str = "",
+) -> list[str | None]:
+    return [
+        "",
+        "",
+        writer.ts(at),
+        None if actor is None else str(actor),
+        action,
+        from_status,
+        to_status,
+        note,
+    ]
