@@ -5,6 +5,8 @@ alike), the role check of the request pages (403 for other roles), and the servi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -270,6 +272,18 @@ def submit(request: HttpRequest, response: HttpResponse, request_id: int) -> Any
     return _detail(request, response, result.auth_request)
 
 
+@contextmanager
+def _update_errors() -> Iterator[None]:
+    """The answers of an update on an existing request: a stale If-Match is 412, a transition the
+    lifecycle table refuses in the current status is 409."""
+    try:
+        yield
+    except services.StaleVersion:
+        raise ApiError(412, "precondition_failed") from None
+    except TransitionNotAllowed:
+        raise ApiError(409, "not_allowed_now") from None
+
+
 @router.post(
     "/{request_id}/answer",
     response={200: RequestOut, **ERROR_RESPONSES},
@@ -279,17 +293,13 @@ def submit(request: HttpRequest, response: HttpResponse, request_id: int) -> Any
 def answer(request: HttpRequest, response: HttpResponse, request_id: int, body: AnswerIn) -> Any:
     auth_request = _own(request, request_id)
     version = expected_version(request, auth_request)
-    try:
+    with _update_errors():
         services.answer_information_request(
             auth_request,
             actor=caller(request),
             text=body.text.strip(),
             expected_version=version,
         )
-    except services.StaleVersion:
-        raise ApiError(412, "precondition_failed") from None
-    except TransitionNotAllowed:
-        raise ApiError(409, "not_allowed_now") from None
     return _detail(request, response, auth_request)
 
 
@@ -302,15 +312,11 @@ def answer(request: HttpRequest, response: HttpResponse, request_id: int, body: 
 def withdraw(request: HttpRequest, response: HttpResponse, request_id: int, body: WithdrawIn) -> Any:
     auth_request = _own(request, request_id)
     version = expected_version(request, auth_request)
-    try:
+    with _update_errors():
         services.withdraw_request(
             auth_request,
             actor=caller(request),
             note=body.note.strip(),
             expected_version=version,
         )
-    except services.StaleVersion:
-        raise ApiError(412, "precondition_failed") from None
-    except TransitionNotAllowed:
-        raise ApiError(409, "not_allowed_now") from None
     return _detail(request, response, auth_request)
