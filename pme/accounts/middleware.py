@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.urls import reverse
 
 from pme.accounts.services.security import has_second_factor
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 
 AUTH_AT = "pme_auth_at"
@@ -58,7 +59,7 @@ class AccountGateMiddleware:
             expired = self._session_expired(request)
             if expired:
                 with transaction.atomic():
-                    record("auth.session_expired", actor=user, target=user, details={"reason": expired})
+                    record(AuditCode.SESSION_EXPIRED, actor=user, target=user, details={"reason": expired})
                 logout(request)
                 query = urlencode({"expired": expired, "next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")

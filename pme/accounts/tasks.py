@@ -20,6 +20,7 @@ from django_tasks import task
 from pme.accounts import letters, mail
 from pme.accounts.access import token_digest
 from pme.accounts.models import AccessRequest, AccessRequestStatus, Delegation, User
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.core.timeutils import now
 
@@ -46,7 +47,7 @@ def send_access_request_link(access_request_id: int) -> None:
         access_request.token_hash = token_digest(token)
         access_request.link_expires_at = now() + LINK_LIFETIME
         access_request.save(update_fields=["token_hash", "link_expires_at"])
-        record("access_request.link_sent", actor=None, target=access_request)
+        record(AuditCode.ACCESS_REQUEST_LINK_SENT, actor=None, target=access_request)
     prescriber = access_request.prescriber
     mail.send(
         "access_request_link",
@@ -76,7 +77,7 @@ def send_temporary_password(user_id: int) -> None:
         user.temporary_password_expires_at = now() + TEMPORARY_PASSWORD_LIFETIME
         user.temporary_password_used_at = None
         user.save(update_fields=["password", "temporary_password_expires_at", "temporary_password_used_at"])
-        record("account.temporary_password_sent", actor=None, target=user)
+        record(AuditCode.TEMPORARY_PASSWORD_SENT, actor=None, target=user)
     expires_at = user.temporary_password_expires_at
     assert expires_at is not None
     letter = letters.temporary_password_letter(
@@ -103,7 +104,7 @@ def send_username(user_id: int, prescriber_id: int) -> None:
         issued_at=now(),
     )
     with transaction.atomic():
-        record("account.username_sent", actor=None, target=user, details={"to": prescriber.username})
+        record(AuditCode.USERNAME_SENT, actor=None, target=user, details={"to": prescriber.username})
     mail.send(
         "username",
         to=prescriber.email,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
+from pme.audit.codes import AuditCode
 from pme.audit.models import ConfidentialityIncident, Outcome
 from pme.audit.services import AuditUnavailable, record
 
@@ -56,7 +57,7 @@ def privacy_officer_required(view: View) -> View:
         if getattr(user, "role", None) != PRIVACY_OFFICER:
             match = request.resolver_match
             record(
-                "audit.access.denied",
+                AuditCode.AUDIT_PAGE_DENIED,
                 actor=user,
                 outcome=Outcome.DENIED,
                 request=request,

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 
 from pme.audit.chain import verify_chain
+from pme.audit.codes import AuditCode
 from pme.audit.models import AuditEvent, ChainHead
 from pme.audit.services import record
 from pme.core.retention import Progress, RetentionError, RetentionResult, years_before
@@ -65,7 +66,7 @@ class AuditEventRetention:
             anchor = chunk_end
             progress(f"deleted {deleted} of {count} audit events")
         record(
-            "retention.applied",
+            AuditCode.RETENTION_APPLIED,
             actor=None,
             details={"policy": self.name, "deleted": deleted, "anchor_seq": through},
         )

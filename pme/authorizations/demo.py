@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pme.accounts.models import User
+from pme.audit.codes import AuditCode
 from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import AuthorizationRequest, RequestKind, TimelineEntry
 from pme.authorizations.services import (
@@ -242,24 +243,28 @@ def _one(
     request = submit_request(draft, actor=prescriber).auth_request
     if request.status == Status.SUBMITTED:
         if status == Status.WITHDRAWN:
-            apply_transition(request, Action.WITHDRAW, actor=prescriber, audit_action="request.withdrawn")
+            apply_transition(
+                request, Action.WITHDRAW, actor=prescriber, audit_action=AuditCode.REQUEST_WITHDRAWN
+            )
         elif status in (Status.IN_REVIEW, Status.INFORMATION_REQUESTED, Status.ACCEPTED, Status.REFUSED):
             request.assigned_to = reviewer
-            apply_transition(request, Action.TAKE, actor=reviewer, audit_action="request.taken")
+            apply_transition(request, Action.TAKE, actor=reviewer, audit_action=AuditCode.REQUEST_TAKEN)
             if status == Status.INFORMATION_REQUESTED:
                 apply_transition(
                     request,
                     Action.REQUEST_INFORMATION,
                     actor=reviewer,
                     note="Please attach the latest specialist report.",
-                    audit_action="request.information_requested",
+                    audit_action=AuditCode.INFORMATION_REQUESTED,
                 )
             elif status == Status.ACCEPTED:
                 request.authorized_start = request.requested_start
                 request.authorized_end = (request.requested_start or today) + dt.timedelta(days=364)
                 request.authorized_quantity = request.quantity
                 request.decided_at = timezone.now()
-                apply_transition(request, Action.ACCEPT, actor=reviewer, audit_action="request.accepted")
+                apply_transition(
+                    request, Action.ACCEPT, actor=reviewer, audit_action=AuditCode.REQUEST_ACCEPTED
+                )
             elif status == Status.REFUSED:
                 request.decided_at = timezone.now()
                 apply_transition(
@@ -267,7 +272,7 @@ def _one(
                     Action.REFUSE,
                     actor=reviewer,
                     note="The recognized indication's criteria are not met.",
-                    audit_action="request.refused",
+                    audit_action=AuditCode.REQUEST_REFUSED,
                 )
     # Spread the workflow timestamps over the past (not the sent content, which stays frozen).
     decided = sent + dt.timedelta(days=rng.randint(1, 6))

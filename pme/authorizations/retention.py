@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations import db_guards
 from pme.authorizations.lifecycle import Status
@@ -78,7 +79,7 @@ class RequestRetention:
                     .delete()[1]
                     .get(AuthorizationRequest._meta.label, 0)
                 )
-                record("retention.requests_deleted", actor=None, details={"count": len(chunk)})
+                record(AuditCode.REQUESTS_DELETED, actor=None, details={"count": len(chunk)})
                 transaction.on_commit(partial(_delete_files, paths))
             files_deleted += len(paths)
             progress(f"{deleted}/{len(ids)} requests deleted")

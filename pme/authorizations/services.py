@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pme.accounts.models import Role, User
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations.attachments import check_upload
 from pme.authorizations.lifecycle import Action, Status, next_status
@@ -192,7 +193,7 @@ def save_draft(
         return existing
     _replace_treatments(draft, data.previous_treatments)
     record(
-        "request.draft_saved",
+        AuditCode.DRAFT_SAVED,
         actor=actor,
         target=draft,
         nam=data.nam,
@@ -327,7 +328,7 @@ def apply_transition(
     *,
     actor: User | None,
     note: str = "",
-    audit_action: str,
+    audit_action: AuditCode,
     details: dict[str, Any] | None = None,
 ) -> None:
     source = auth_request.status
@@ -408,7 +409,7 @@ def submit_request(draft: AuthorizationRequest, *, actor: User) -> SubmissionRes
             auth_request,
             Action.TRANSMIT,
             actor=actor,
-            audit_action="request.submitted",
+            audit_action=AuditCode.REQUEST_SUBMITTED,
             details={"entered_by": auth_request.entered_by_id},
         )
         RequestVersion.objects.create(
@@ -439,7 +440,7 @@ def _accept_automatically(auth_request: AuthorizationRequest) -> bool:
         auth_request,
         Action.ACCEPT_AUTOMATICALLY,
         actor=None,
-        audit_action="request.accepted",
+        audit_action=AuditCode.REQUEST_ACCEPTED,
         note=str(_("All the criteria of the recognized indication are met.")),
         details={"automated": True},
     )
@@ -468,7 +469,9 @@ def withdraw_request(
     if actor.pk != auth_request.prescriber_id:
         raise NotAllowed
     _check_version(auth_request, expected_version)
-    apply_transition(auth_request, Action.WITHDRAW, actor=actor, note=note, audit_action="request.withdrawn")
+    apply_transition(
+        auth_request, Action.WITHDRAW, actor=actor, note=note, audit_action=AuditCode.REQUEST_WITHDRAWN
+    )
     return auth_request
 
 
@@ -497,7 +500,9 @@ def answer_information_request(
     version = _add_version(auth_request, actor=actor, kind=RequestVersion.Kind.ANSWER, text=text)
     for upload in files:
         add_attachment(auth_request, actor=actor, upload=upload, version=version)
-    apply_transition(auth_request, Action.ANSWER, actor=actor, note=text, audit_action="request.answered")
+    apply_transition(
+        auth_request, Action.ANSWER, actor=actor, note=text, audit_action=AuditCode.REQUEST_ANSWERED
+    )
     return auth_request
 
 
@@ -522,7 +527,7 @@ def ask_review(auth_request: AuthorizationRequest, *, actor: User, reason: str) 
     auth_request.is_review = True
     auth_request.assigned_to = None
     apply_transition(
-        auth_request, Action.ASK_REVIEW, actor=actor, note=reason, audit_action="request.review_asked"
+        auth_request, Action.ASK_REVIEW, actor=actor, note=reason, audit_action=AuditCode.REVIEW_ASKED
     )
     return auth_request
 
@@ -593,7 +598,7 @@ def add_attachment(
         try:
             attachment.save()
             record(
-                "attachment.added",
+                AuditCode.ATTACHMENT_ADDED,
                 actor=actor,
                 target=attachment,
                 nam=auth_request.nam_value,

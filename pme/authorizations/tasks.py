@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest, Notification
@@ -75,7 +76,7 @@ def send_expiry_reminders(*, today: dt.date | None = None) -> int:
             locked.save(update_fields=["reminder_sent_at"])
             notify(locked, kind=Notification.Kind.EXPIRY, drafting_only=True)
             record(
-                "request.expiry_reminded",
+                AuditCode.EXPIRY_REMINDED,
                 actor=None,
                 target=locked,
                 nam=locked.nam_value,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from pme.accounts.http import AuthenticatedRequest
 from pme.accounts.models import Role, User
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations import access, notifications, selectors, services
 from pme.authorizations.attachments import AttachmentRejected
@@ -59,7 +60,9 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
             "sent_to": form.cleaned_data["sent_to"],
         }
     page = Paginator(selectors.my_requests(request.user, **filters), 25).get_page(request.GET.get("page"))
-    record("request.list_viewed", actor=request.user, request=request, result_count=page.paginator.count)
+    record(
+        AuditCode.REQUEST_LIST_VIEWED, actor=request.user, request=request, result_count=page.paginator.count
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -251,7 +254,7 @@ def transmit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     auth_request = access.get_request_for_user(request.user, pk)
     record(
-        "request.viewed",
+        AuditCode.REQUEST_VIEWED,
         actor=request.user,
         target=auth_request,
         nam=auth_request.nam_value,
@@ -409,7 +412,7 @@ def renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
     item = access.get_attachment_for_user(request.user, pk)
     record(
-        "attachment.downloaded",
+        AuditCode.ATTACHMENT_DOWNLOADED,
         actor=request.user,
         target=item,
         nam=item.auth_request.nam_value,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.catalogue.models import Criterion, Drug, ExceptionCode, Indication
 
@@ -99,7 +100,7 @@ def publish_indication_version(
         criterion.save()
     refresh_search(new.drug)
     record(
-        "catalogue.indication_version_published",
+        AuditCode.INDICATION_VERSION_PUBLISHED,
         actor=actor,
         target=new,
         details={"lineage": str(new.lineage), "version": new.version, "previous": previous.pk},
@@ -119,7 +120,7 @@ def withdraw_exception_code(
     code.full_clean()
     code.save(update_fields=["withdrawn_on", "valid_until"])
     record(
-        "catalogue.code_withdrawn",
+        AuditCode.CODE_WITHDRAWN,
         actor=actor,
         target=code,
         details={

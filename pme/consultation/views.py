@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from pme.accounts.http import AuthenticatedRequest
+from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import record
 from pme.consultation import access, selectors, throttle
@@ -23,7 +24,7 @@ from pme.core.nam import NAM
 
 PANORAMA_SESSION_KEY = "consultation.panorama"
 STATUS_SESSION_KEY = "consultation.status"
-SEARCHED = "insured.searched"
+SEARCHED = AuditCode.INSURED_SEARCHED
 
 
 def _throttled(request: AuthenticatedRequest, verdict: throttle.Verdict, service: str) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from pme.accounts.models import Role, User
 from pme.accounts.selectors import active_delegations
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import AuthorizationRequest, Notification, TimelineEntry
@@ -88,7 +89,9 @@ def _check_not_refuser(auth_request: AuthorizationRequest, reviewer: User) -> No
         raise Conflict("own_refusal")
 
 
-def _assign(locked: AuthorizationRequest, reviewer: User, *, actor: User, note: str, audit: str) -> None:
+def _assign(
+    locked: AuthorizationRequest, reviewer: User, *, actor: User, note: str, audit: AuditCode
+) -> None:
     previous = locked.assigned_to_id
     locked.assigned_to = reviewer
     if locked.status == Status.SUBMITTED:
@@ -134,7 +137,7 @@ def take_request(auth_request: AuthorizationRequest, *, reviewer: User) -> Autho
         if locked.status not in (Status.SUBMITTED, Status.IN_REVIEW):
             raise Conflict("not_open")
         _check_not_refuser(locked, reviewer)
-        _assign(locked, reviewer, actor=reviewer, note="", audit="review.taken")
+        _assign(locked, reviewer, actor=reviewer, note="", audit=AuditCode.REQUEST_TAKEN)
         return locked
 
 
@@ -154,7 +157,7 @@ def reassign_request(
             locked.row_version += 1
             locked.save()
             record(
-                "review.reassigned",
+                AuditCode.REQUEST_REASSIGNED,
                 actor=supervisor,
                 target=locked,
                 nam=locked.nam_value,
@@ -166,7 +169,7 @@ def reassign_request(
                 to,
                 actor=supervisor,
                 note=to.get_full_name() or to.username,
-                audit="review.reassigned",
+                audit=AuditCode.REQUEST_REASSIGNED,
             )
         return locked
 
@@ -262,7 +265,7 @@ def accept_request(
             locked,
             Action.ACCEPT,
             actor=reviewer,
-            audit_action="request.accepted",
+            audit_action=AuditCode.REQUEST_ACCEPTED,
             details={"decision": decision.pk, "partial": partial_acceptance},
         )
         _notify(decision, Notification.Kind.DECISION)
@@ -298,7 +301,7 @@ def refuse_request(
             Action.REFUSE,
             actor=reviewer,
             note=text.strip(),
-            audit_action="request.refused",
+            audit_action=AuditCode.REQUEST_REFUSED,
             details={"decision": decision.pk, "reasons": [r.reason.code for r in reasons]},
         )
         _notify(decision, Notification.Kind.DECISION)
@@ -319,7 +322,7 @@ def request_information(
             Action.REQUEST_INFORMATION,
             actor=reviewer,
             note=questions.strip(),
-            audit_action="request.information_requested",
+            audit_action=AuditCode.INFORMATION_REQUESTED,
             details={"decision": decision.pk},
         )
         _notify(decision, Notification.Kind.INFORMATION_REQUESTED)

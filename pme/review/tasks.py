@@ -13,6 +13,7 @@ import logging
 from django.db import transaction
 from django_tasks import default_task_backend, task
 
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.core.timeutils import now
 from pme.review.mail import send_decision_notice
@@ -60,7 +61,7 @@ def send_notice(delivery_id: int) -> str:
             delivery.last_error = ""
         delivery.save()
         record(
-            "review.notice_sent" if delivery.state == NoticeDelivery.State.SENT else "review.notice_failed",
+            AuditCode.NOTICE_SENT if delivery.state == NoticeDelivery.State.SENT else AuditCode.NOTICE_FAILED,
             actor=None,
             target=delivery.decision.auth_request,
             details={"delivery": delivery.pk, "attempts": delivery.attempts, "state": delivery.state},

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pme.accounts.http import AuthenticatedRequest
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations.lifecycle import STATUS_MEANING, Status
 from pme.authorizations.models import AuthorizationRequest
@@ -62,7 +63,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.review_queue(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    record("review.queue_viewed", actor=request.user, request=request, result_count=page.paginator.count)
+    record(AuditCode.QUEUE_VIEWED, actor=request.user, request=request, result_count=page.paginator.count)
     query = request.GET.copy()
     query.pop("page", None)
     counts = selectors.queue_counts(request.user)
@@ -89,7 +90,7 @@ def _holds(user: Any, auth_request: AuthorizationRequest) -> bool:
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     auth_request = access.get_request_for_review(request.user, pk)
     record(
-        "request.viewed",
+        AuditCode.REQUEST_VIEWED,
         actor=request.user,
         target=auth_request,
         nam=auth_request.nam_value,
@@ -315,7 +316,7 @@ def letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = access.get_letter_decision(request.user, pk)
     auth_request = decision.auth_request
     record(
-        "decision.letter_downloaded",
+        AuditCode.LETTER_DOWNLOADED,
         actor=request.user,
         target=auth_request,
         nam=auth_request.nam_value,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pme.audit.codes import AuditCode
 from tests.browser.conftest import assert_accessible
 
 NAM_TYPED = "GIRR 7204 1523"
@@ -31,8 +32,8 @@ def audit_world(transactional_db):
     prescriber = PrescriberProfileFactory(user__first_name="Marie", user__last_name="Tremblay").user
     assistant = UserFactory(username="adjointe.roy", role=Role.COLLABORATOR)
     nam = NAM.parse(NAM_TYPED)
-    record("request.viewed", actor=assistant, nam=nam, on_behalf_of=prescriber)
-    record("insured.searched", actor=assistant, nam=NAM.parse("TREM 8503 1512"))
+    record(AuditCode.REQUEST_VIEWED, actor=assistant, nam=nam, on_behalf_of=prescriber)
+    record(AuditCode.INSURED_SEARCHED, actor=assistant, nam=NAM.parse("TREM 8503 1512"))
     return officer
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from pme.accounts.access_models import DelegationPermission
 from pme.accounts.tests.factories import DelegationFactory, PrescriberProfileFactory, UserFactory
+from pme.audit.codes import AuditCode
 from pme.authorizations.lifecycle import Action
 from pme.authorizations.models import AuthorizationRequest
 from pme.authorizations.services import apply_transition, submit_request
@@ -150,13 +151,13 @@ def test_refused_request_gets_a_review_request(request, live_server, world, pass
     refused = submit_request(
         make_draft(prescriber, world["indication"], answers={"exacerbations": False}), actor=prescriber
     ).auth_request
-    apply_transition(refused, Action.TAKE, actor=reviewer, audit_action="request.taken")
+    apply_transition(refused, Action.TAKE, actor=reviewer, audit_action=AuditCode.REQUEST_TAKEN)
     apply_transition(
         refused,
         Action.REFUSE,
         actor=reviewer,
         note="Moins de 2 exacerbations.",
-        audit_action="request.refused",
+        audit_action=AuditCode.REQUEST_REFUSED,
     )
     log_in(page, live_server, "dre.tremblay", password)
     page.goto(f"{live_server.url}/fr/requests/{refused.pk}/")

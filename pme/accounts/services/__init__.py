@@ -18,6 +18,7 @@ from pme.accounts.models import (
     User,
     professional_number_validator,
 )
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 
 
@@ -95,5 +96,5 @@ def create_user(
         PharmacistProfile.objects.create(
             user=user, licence_number=professional_number or "", pharmacy=pharmacy or ""
         )
-    record("user.created", actor=actor, target=user, details=details)
+    record(AuditCode.USER_CREATED, actor=actor, target=user, details=details)
     return user

@@ -17,6 +17,7 @@ from pme.accounts.models import (
     Role,
     User,
 )
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.core.timeutils import local_today, now
 
@@ -71,7 +72,7 @@ def create_access_request(
         user_last_name=last_name.strip(),
     )
     record(
-        "access_request.created",
+        AuditCode.ACCESS_REQUEST_CREATED,
         actor=actor,
         target=access_request,
         details={"permission": permission, "staff_kind": staff_kind},
@@ -84,7 +85,7 @@ def create_access_request(
 def resend_access_request_link(access_request: AccessRequest, *, actor: User) -> None:
     if access_request.status != AccessRequestStatus.AWAITING_USER:
         raise TransitionError(_("This request no longer waits for the person's part."))
-    record("access_request.link_requested", actor=actor, target=access_request)
+    record(AuditCode.ACCESS_REQUEST_LINK_REQUESTED, actor=actor, target=access_request)
     transaction.on_commit(lambda: tasks.send_access_request_link.enqueue(access_request.pk))
 
 
@@ -111,7 +112,7 @@ def complete_access_request(
     locked.completed_at = now()
     locked.token_hash = ""
     locked.save()
-    record("access_request.completed", actor=None, target=locked)
+    record(AuditCode.ACCESS_REQUEST_COMPLETED, actor=None, target=locked)
     return locked
 
 
@@ -124,7 +125,7 @@ def cancel_access_request(access_request: AccessRequest, *, actor: User) -> Acce
     locked.cancelled_at = now()
     locked.token_hash = ""
     locked.save(update_fields=["status", "cancelled_at", "token_hash"])
-    record("access_request.cancelled", actor=actor, target=locked)
+    record(AuditCode.ACCESS_REQUEST_CANCELLED, actor=actor, target=locked)
     return locked
 
 
@@ -163,10 +164,12 @@ def approve_access_request(access_request: AccessRequest, *, actor: User) -> Use
     locked.decided_by = actor
     locked.account = account
     locked.save(update_fields=["status", "decided_at", "decided_by", "account"])
-    record("access_request.approved", actor=actor, target=locked, details={"account": account.username})
-    record("user.created", actor=actor, target=account, details={"role": Role.COLLABORATOR})
     record(
-        "delegation.created",
+        AuditCode.ACCESS_REQUEST_APPROVED, actor=actor, target=locked, details={"account": account.username}
+    )
+    record(AuditCode.USER_CREATED, actor=actor, target=account, details={"role": Role.COLLABORATOR})
+    record(
+        AuditCode.DELEGATION_CREATED,
         actor=actor,
         target=delegation,
         on_behalf_of=locked.prescriber,
@@ -192,6 +195,6 @@ def refuse_access_request(access_request: AccessRequest, *, actor: User, reason:
     locked.decided_by = actor
     locked.refusal_reason = reason.strip()
     locked.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason"])
-    record("access_request.refused", actor=actor, target=locked)
+    record(AuditCode.ACCESS_REQUEST_REFUSED, actor=actor, target=locked)
     transaction.on_commit(lambda: tasks.send_access_request_refused.enqueue(locked.pk))
     return locked

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pme.accounts.models import ApiToken, User
 from pme.accounts.services.security import has_second_factor
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.core.timeutils import now
 
@@ -63,7 +64,7 @@ def issue_api_token(
         user=user, name=name[:100], secret_hash=hash_secret(secret), expires_at=expires_at
     )
     record(
-        "api_token.issued",
+        AuditCode.API_TOKEN_ISSUED,
         actor=actor,
         target=token,
         on_behalf_of=user if actor is not None and actor.pk != user.pk else None,
@@ -79,7 +80,7 @@ def revoke_api_token(token: ApiToken, *, actor: User | None) -> ApiToken:
     if locked.revoked_at is None:
         locked.revoked_at = now()
         locked.save(update_fields=["revoked_at"])
-        record("api_token.revoked", actor=actor, target=locked, details={"user": locked.user_id})
+        record(AuditCode.API_TOKEN_REVOKED, actor=actor, target=locked, details={"user": locked.user_id})
     return locked
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pme.accounts import tasks
 from pme.accounts.models import Delegation, Role, User
 from pme.accounts.services.access_requests import TransitionError
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.core.timeutils import local_today, now
 
@@ -46,7 +47,7 @@ def invite_collaborator(
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    record("delegation.invited", actor=actor, target=delegation, details={"permission": permission})
+    record(AuditCode.DELEGATION_INVITED, actor=actor, target=delegation, details={"permission": permission})
     transaction.on_commit(lambda: tasks.send_delegation_invitation.enqueue(delegation.pk))
     return delegation
 
@@ -58,7 +59,7 @@ def accept_delegation(delegation: Delegation, *, actor: User) -> Delegation:
         raise TransitionError(_("This invitation is no longer open."))
     locked.accepted_at = now()
     locked.save(update_fields=["accepted_at"])
-    record("delegation.accepted", actor=actor, target=locked, on_behalf_of=locked.prescriber)
+    record(AuditCode.DELEGATION_ACCEPTED, actor=actor, target=locked, on_behalf_of=locked.prescriber)
     return locked
 
 
@@ -69,7 +70,7 @@ def decline_delegation(delegation: Delegation, *, actor: User) -> Delegation:
         raise TransitionError(_("This invitation is no longer open."))
     locked.declined_at = now()
     locked.save(update_fields=["declined_at"])
-    record("delegation.declined", actor=actor, target=locked, on_behalf_of=locked.prescriber)
+    record(AuditCode.DELEGATION_DECLINED, actor=actor, target=locked, on_behalf_of=locked.prescriber)
     return locked
 
 
@@ -82,5 +83,10 @@ def remove_delegation(delegation: Delegation, *, actor: User) -> Delegation:
     locked.removed_at = now()
     locked.removed_by = actor
     locked.save(update_fields=["removed_at", "removed_by"])
-    record("delegation.removed", actor=actor, target=locked, details={"collaborator": locked.collaborator_id})
+    record(
+        AuditCode.DELEGATION_REMOVED,
+        actor=actor,
+        target=locked,
+        details={"collaborator": locked.collaborator_id},
+    )
     return locked

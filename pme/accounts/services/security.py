@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pme.accounts import tasks
 from pme.accounts.models import AccessRequest, Role, User
+from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import record
 from pme.core.timeutils import now
@@ -34,7 +35,7 @@ def use_temporary_password(user: User, *, request: HttpRequest | None = None) ->
     """Called at a login made with a temporary password: it will not work a second time."""
     User.objects.filter(pk=user.pk).update(temporary_password_used_at=now())
     user.temporary_password_used_at = now()
-    record("auth.temporary_password_used", actor=user, target=user, request=request)
+    record(AuditCode.TEMPORARY_PASSWORD_USED, actor=user, target=user, request=request)
 
 
 @transaction.atomic
@@ -51,7 +52,7 @@ def change_password(
     user.temporary_password_used_at = None
     user.save()
     record(
-        "account.password_changed",
+        AuditCode.PASSWORD_CHANGED,
         actor=actor,
         target=user,
         request=request,
@@ -68,7 +69,7 @@ def reset_password(user: User, *, new_password: str, request: HttpRequest | None
     user.temporary_password_expires_at = None
     user.temporary_password_used_at = None
     user.save()
-    record("account.password_reset", actor=None, target=user, request=request)
+    record(AuditCode.PASSWORD_RESET, actor=None, target=user, request=request)
 
 
 @transaction.atomic
@@ -78,7 +79,7 @@ def request_password_reset(*, username: str, request: HttpRequest | None = None)
     user = User.objects.filter(username__iexact=username.strip()).first()
     eligible = user is not None and user.is_active and user.email_verified_at is not None
     record(
-        "account.password_reset_requested",
+        AuditCode.PASSWORD_RESET_REQUESTED,
         actor=None,
         target=user if eligible else None,
         outcome=Outcome.OK if eligible else Outcome.NOT_FOUND,
@@ -104,7 +105,7 @@ def issue_temporary_password(user: User, *, actor: User) -> None:
     user.temporary_password_expires_at = None
     user.temporary_password_used_at = None
     user.save()
-    record("account.temporary_password_issued", actor=actor, target=user)
+    record(AuditCode.TEMPORARY_PASSWORD_ISSUED, actor=actor, target=user)
     origin = AccessRequest.objects.filter(account=user).select_related("prescriber").order_by("-pk").first()
     user_id = user.pk
     if origin is not None:
@@ -125,7 +126,7 @@ def deactivate_user(user: User, *, actor: User, reason: str) -> None:
     user.is_active = False
     user.deactivated_reason = reason.strip()
     user.save(update_fields=["is_active", "deactivated_reason"])
-    record("account.deactivated", actor=actor, target=user, details={"reason": reason.strip()[:500]})
+    record(AuditCode.ACCOUNT_DEACTIVATED, actor=actor, target=user, details={"reason": reason.strip()[:500]})
 
 
 @transaction.atomic
@@ -135,12 +136,12 @@ def reactivate_user(user: User, *, actor: User) -> None:
     user.is_active = True
     user.deactivated_reason = ""
     user.save(update_fields=["is_active", "deactivated_reason"])
-    record("account.reactivated", actor=actor, target=user)
+    record(AuditCode.ACCOUNT_REACTIVATED, actor=actor, target=user)
 
 
 @transaction.atomic
 def request_email_verification(user: User, *, actor: User) -> None:
-    record("account.email_verification_sent", actor=actor, target=user)
+    record(AuditCode.EMAIL_VERIFICATION_SENT, actor=actor, target=user)
     user_id = user.pk
     transaction.on_commit(lambda: tasks.send_email_verification.enqueue(user_id))
 
@@ -152,7 +153,7 @@ def verify_email(user: User, *, email: str) -> bool:
         return False
     user.email_verified_at = now()
     user.save(update_fields=["email_verified_at"])
-    record("account.email_verified", actor=None, target=user)
+    record(AuditCode.EMAIL_VERIFIED, actor=None, target=user)
     return True
 
 
@@ -187,19 +188,19 @@ def confirm_totp_device(device: TOTPDevice, *, actor: User, token: str) -> list[
     if device.user_id != actor.pk or device.confirmed:
         raise ValidationError(_("This enrolment is no longer valid. Start again."))
     if not device.verify_token(token.strip().replace(" ", "")):
-        record("mfa.enrolment_failed", actor=actor, target=actor, outcome=Outcome.DENIED)
+        record(AuditCode.MFA_ENROLMENT_FAILED, actor=actor, target=actor, outcome=Outcome.DENIED)
         return None
     TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record("mfa.device_confirmed", actor=actor, target=actor)
+    record(AuditCode.MFA_DEVICE_CONFIRMED, actor=actor, target=actor)
     return _new_recovery_codes(actor)
 
 
 @transaction.atomic
 def regenerate_recovery_codes(*, actor: User) -> list[str]:
     codes = _new_recovery_codes(actor)
-    record("mfa.recovery_codes_generated", actor=actor, target=actor)
+    record(AuditCode.MFA_RECOVERY_CODES_GENERATED, actor=actor, target=actor)
     return codes
 
 
@@ -218,7 +219,7 @@ def verify_second_factor(user: User, *, token: str, request: HttpRequest | None 
                 accepted = device
                 break
         record(
-            "mfa.verified" if accepted is not None else "mfa.failed",
+            AuditCode.MFA_VERIFIED if accepted is not None else AuditCode.MFA_FAILED,
             actor=user,
             target=user,
             outcome=Outcome.OK if accepted is not None else Outcome.DENIED,

@@ -31,6 +31,7 @@ from pme.accounts.models import User
 from pme.accounts.services import security
 from pme.accounts.tasks import EMAIL_VERIFICATION_SALT
 from pme.accounts.views.common import current_user, link_unusable, safe_next
+from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import client_ip, record
 from pme.core.timeutils import now
@@ -58,7 +59,7 @@ def login(request: HttpRequest) -> HttpResponseBase:
         if wait:
             with transaction.atomic():
                 record(
-                    "auth.login_throttled",
+                    AuditCode.LOGIN_THROTTLED,
                     actor=None,
                     outcome=Outcome.DENIED,
                     request=request,
@@ -82,7 +83,7 @@ def login(request: HttpRequest) -> HttpResponseBase:
                 )
                 with transaction.atomic():
                     record(
-                        "auth.login_failed",
+                        AuditCode.LOGIN_FAILED,
                         actor=None,
                         target=user,
                         outcome=Outcome.DENIED,
@@ -95,7 +96,7 @@ def login(request: HttpRequest) -> HttpResponseBase:
             throttle.register_failure(keys)
             with transaction.atomic():
                 record(
-                    "auth.login_failed",
+                    AuditCode.LOGIN_FAILED,
                     actor=None,
                     outcome=Outcome.DENIED,
                     request=request,
@@ -115,7 +116,7 @@ def _log_in(request: HttpRequest, user: User, keys: list[throttle.Key]) -> HttpR
     auth_login(request, user)  # a new session id (fixation defence)
     start_session_clock(request)
     with transaction.atomic():
-        record("auth.login", actor=user, target=user, request=request)
+        record(AuditCode.LOGIN, actor=user, target=user, request=request)
         if user.password_is_temporary:
             security.use_temporary_password(user, request=request)
     if user.password_is_temporary:
@@ -131,7 +132,7 @@ def _log_in(request: HttpRequest, user: User, keys: list[throttle.Key]) -> HttpR
 def logout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         with transaction.atomic():
-            record("auth.logout", actor=request.user, target=request.user, request=request)
+            record(AuditCode.LOGOUT, actor=request.user, target=request.user, request=request)
     auth_logout(request)  # flushes the session server-side
     return render(request, "accounts/logged_out.html")
 

@@ -16,6 +16,7 @@ from pme.accounts.forms import AccessRequestForm, InvitationForm
 from pme.accounts.models import AccessRequestStatus, Role
 from pme.accounts.services import access_requests, delegations
 from pme.accounts.views.common import current_user
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.core.timeutils import now
 
@@ -131,7 +132,7 @@ def access_request_letter(request: HttpRequest, pk: int) -> HttpResponse:
         issued_at=access_request.decided_at or now(),
     )
     with transaction.atomic():
-        record("account.username_letter_downloaded", actor=user, target=account, request=request)
+        record(AuditCode.USERNAME_LETTER_DOWNLOADED, actor=user, target=account, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pme-{account.username}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -15,6 +15,7 @@ from pme.api.auth import BearerToken, caller
 from pme.api.common import professional_number
 from pme.api.errors import ApiError
 from pme.api.schemas import ERROR_RESPONSES, LookupIn, PanoramaOut, StatusOut
+from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import record
 from pme.authorizations.lifecycle import Status
@@ -24,7 +25,7 @@ from pme.core.nam import NAM, InvalidNAM
 
 router = Router()
 LOOKUP_USERS = frozenset(access.PANORAMA_ROLES)
-SEARCHED = "insured.searched"
+SEARCHED = AuditCode.INSURED_SEARCHED
 
 
 def _nam(body: LookupIn) -> NAM:

@@ -36,6 +36,7 @@ from pme.api.schemas import (
     StatusCode,
     WithdrawIn,
 )
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations import access, selectors, services
 from pme.authorizations.lifecycle import TransitionNotAllowed
@@ -218,7 +219,7 @@ def request_list(
     if before is not None:
         found = found.filter(pk__lt=before)
     page = list(found[: PAGE + 1])
-    record("request.listed", actor=user, request=request, result_count=len(page[:PAGE]))
+    record(AuditCode.REQUEST_LISTED, actor=user, request=request, result_count=len(page[:PAGE]))
     return {
         "items": [request_summary(r) for r in page[:PAGE]],
         "next_cursor": encode_cursor(page[PAGE - 1].pk) if len(page) > PAGE else None,
@@ -235,7 +236,7 @@ def request_list(
 def detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
     auth_request = access.get_request_for_user(caller(request), request_id)
     record(
-        "request.viewed",
+        AuditCode.REQUEST_VIEWED,
         actor=caller(request),
         target=auth_request,
         nam=auth_request.nam_value,

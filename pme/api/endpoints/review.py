@@ -29,6 +29,7 @@ from pme.api.schemas import (
     RefusalReasonOut,
     RequestOut,
 )
+from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations.access import get_request_for_user
 from pme.authorizations.models import AuthorizationRequest
@@ -75,7 +76,7 @@ def queue(
             "prescriber__prescriber_profile"
         )[offset : offset + PAGE + 1]
     )
-    record("review.queue_viewed", actor=user, request=request, result_count=len(found[:PAGE]))
+    record(AuditCode.QUEUE_VIEWED, actor=user, request=request, result_count=len(found[:PAGE]))
     return {
         "items": [
             {

@@ -20,6 +20,7 @@ from pme.api.endpoints.requests import _prescriber_for, _writer, draft_input
 from pme.api.errors import ApiError
 from pme.api.fhir import build
 from pme.api.fhir.parse import FhirInputError, read_claim_bundle, request_in
+from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import record
 from pme.authorizations import access, services
@@ -109,7 +110,7 @@ def claim_response(request: HttpRequest, pk: int) -> HttpResponse:
     if auth_request.status == Status.DRAFT:
         raise ApiError.not_found()
     record(
-        "request.viewed",
+        AuditCode.REQUEST_VIEWED,
         actor=user,
         target=auth_request,
         nam=auth_request.nam_value,
@@ -167,7 +168,7 @@ def claim_inquire(request: HttpRequest) -> HttpResponse:
     verdict = throttle.count_look_up(user.pk)
     if not verdict.allowed:
         record(
-            "insured.searched",
+            AuditCode.INSURED_SEARCHED,
             actor=user,
             outcome=Outcome.DENIED,
             request=request,
@@ -183,7 +184,7 @@ def claim_inquire(request: HttpRequest) -> HttpResponse:
         found.select_related("prescriber__prescriber_profile").order_by("-submitted_at", "-pk")[:50]
     )
     record(
-        "insured.searched",
+        AuditCode.INSURED_SEARCHED,
         actor=user,
         nam=nam,
         result_count=len(results),

@@ -11,6 +11,7 @@ from django.contrib.admin.sites import site
 from django.db import DatabaseError
 from django.db.models import ProtectedError
 
+from pme.audit.codes import AuditCode
 from pme.audit.models import AuditEvent
 from pme.audit.services import record
 from pme.audit.tests.fixtures import postgres_only, run_sql
@@ -18,7 +19,7 @@ from pme.audit.tests.fixtures import postgres_only, run_sql
 
 @pytest.fixture
 def event(reviewer):
-    return record("request.viewed", actor=reviewer)
+    return record(AuditCode.REQUEST_VIEWED, actor=reviewer)
 
 
 @pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_postgresql_refuses_a_retention_delete_of_recent_events(event):
 @postgres_only
 def test_postgresql_allows_retention_to_delete_only_the_prefix_it_names(reviewer):
     with time_machine.travel(dt.datetime(2010, 1, 5, 12, tzinfo=dt.UTC), tick=False):
-        old = [record("request.viewed", actor=reviewer) for _ in range(3)]
+        old = [record(AuditCode.REQUEST_VIEWED, actor=reviewer) for _ in range(3)]
     allow = ("SELECT set_config('pme.audit_purge_through_seq', %s, true)", [str(old[1].seq)])
     run_sql(allow, ("DELETE FROM audit_auditevent WHERE seq <= %s", [old[1].seq]))
     with pytest.raises(DatabaseError):

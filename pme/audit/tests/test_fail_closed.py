@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from pme.audit.codes import AuditCode
 from pme.audit.models import AuditEvent, ConfidentialityIncident
 from pme.audit.services import AuditUnavailable, create_incident, record
 from pme.audit.tests.fixtures import fr_url, incident_values
@@ -16,7 +17,7 @@ from pme.audit.tests.fixtures import fr_url, incident_values
 
 @pytest.fixture
 def seen_events(collaborator, nam):
-    return [record("request.viewed", actor=collaborator, nam=nam) for _ in range(2)]
+    return [record(AuditCode.REQUEST_VIEWED, actor=collaborator, nam=nam) for _ in range(2)]
 
 
 @pytest.mark.django_db

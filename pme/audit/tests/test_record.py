@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from pme.audit.codes import AuditCode
 from pme.audit.models import AuditEvent, ChainHead, Outcome
 from pme.audit.services import GENESIS_HASH, AuditUnavailable, HashedNAM, event_digest, nam_hash, record
 from tests.personas import client_for
@@ -14,7 +15,7 @@ from tests.personas import client_for
 def test_record_writes_exactly_one_event_with_actor_role_and_nam_hash(collaborator, prescriber, nam, rf):
     request = rf.get("/", REMOTE_ADDR="192.0.2.7")
     event = record(
-        "request.viewed",
+        AuditCode.REQUEST_VIEWED,
         actor=collaborator,
         nam=nam,
         on_behalf_of=prescriber,
@@ -51,8 +52,8 @@ def test_nam_hash_is_keyed(nam, settings):
 
 @pytest.mark.django_db
 def test_events_are_chained(pharmacist, nam):
-    first = record("insured.searched", actor=pharmacist, nam=nam, result_count=2)
-    second = record("insured.searched", actor=pharmacist, nam=HashedNAM.of(nam), result_count=0)
+    first = record(AuditCode.INSURED_SEARCHED, actor=pharmacist, nam=nam, result_count=2)
+    second = record(AuditCode.INSURED_SEARCHED, actor=pharmacist, nam=HashedNAM.of(nam), result_count=0)
     assert second.seq == first.seq + 1
     assert second.prev_hash == first.hash
     assert second.nam_hash == first.nam_hash
@@ -67,7 +68,7 @@ def test_event_is_rolled_back_with_the_callers_transaction(reviewer):
 
     def change_that_fails() -> None:
         with transaction.atomic():
-            record("request.viewed", actor=reviewer)
+            record(AuditCode.REQUEST_VIEWED, actor=reviewer)
             assert AuditEvent.objects.count() == 1
             raise Abort
 
@@ -75,12 +76,12 @@ def test_event_is_rolled_back_with_the_callers_transaction(reviewer):
         change_that_fails()
     assert AuditEvent.objects.count() == 0
     # The chain head was rolled back too: the next event is still number 1.
-    assert record("request.viewed", actor=reviewer).seq == 1
+    assert record(AuditCode.REQUEST_VIEWED, actor=reviewer).seq == 1
 
 
 @pytest.mark.django_db
 def test_system_and_anonymous_actors_are_recorded_without_a_user(client):
-    event = record("retention.applied", actor=None)
+    event = record(AuditCode.RETENTION_APPLIED, actor=None)
     assert event.actor is None
     assert event.actor_username == ""
 
@@ -88,7 +89,7 @@ def test_system_and_anonymous_actors_are_recorded_without_a_user(client):
 @pytest.mark.django_db
 def test_unknown_outcome_is_refused(reviewer):
     with pytest.raises(ValueError, match="unknown audit outcome"):
-        record("request.viewed", actor=reviewer, outcome="maybe")
+        record(AuditCode.REQUEST_VIEWED, actor=reviewer, outcome="maybe")
     assert not AuditEvent.objects.exists()
 
 
@@ -106,4 +107,4 @@ def test_forbidden_attempt_is_recorded_as_denied(reviewer):
 @pytest.mark.django_db
 def test_record_raises_audit_unavailable_when_the_database_refuses(reviewer, audit_insert_fails):
     with pytest.raises(AuditUnavailable):
-        record("request.viewed", actor=reviewer)
+        record(AuditCode.REQUEST_VIEWED, actor=reviewer)

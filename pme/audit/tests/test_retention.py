@@ -10,6 +10,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from pme.audit.chain import verify_chain
+from pme.audit.codes import AuditCode
 from pme.audit.models import AuditEvent, ChainHead
 from pme.audit.retention import AuditEventRetention
 from pme.audit.services import record
@@ -24,9 +25,9 @@ RECENTLY = dt.datetime(2026, 3, 1, 15, tzinfo=dt.UTC)
 def old_and_recent(reviewer, settings):
     settings.AUDIT_RETENTION_YEARS = 10
     with time_machine.travel(LONG_AGO, tick=False):
-        old = [record("request.viewed", actor=reviewer, details={"n": n}) for n in range(3)]
+        old = [record(AuditCode.REQUEST_VIEWED, actor=reviewer, details={"n": n}) for n in range(3)]
     with time_machine.travel(RECENTLY, tick=False):
-        recent = [record("request.viewed", actor=reviewer) for _ in range(2)]
+        recent = [record(AuditCode.REQUEST_VIEWED, actor=reviewer) for _ in range(2)]
     return old, recent
 
 
@@ -90,7 +91,7 @@ def test_retention_refuses_to_destroy_a_tampered_prefix(old_and_recent):
 
 @pytest.mark.django_db
 def test_nothing_to_do_on_a_young_trail(reviewer):
-    record("request.viewed", actor=reviewer)
+    record(AuditCode.REQUEST_VIEWED, actor=reviewer)
     assert "done: deleted 0" in retention()
     assert AuditEvent.objects.count() == 1
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from pme.audit.codes import AuditCode
 from pme.audit.models import AuditEvent
 from pme.audit.selectors import unusual_access
 from pme.audit.services import record
@@ -23,7 +24,7 @@ def nams(count: int) -> list[NAM]:
 
 def look_up(user, nam, at: dt.datetime) -> None:
     with time_machine.travel(at, tick=False):
-        record("insured.searched", actor=user, nam=nam)
+        record(AuditCode.INSURED_SEARCHED, actor=user, nam=nam)
 
 
 @pytest.fixture

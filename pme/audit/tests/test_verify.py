@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from pme.audit.chain import verify_chain
+from pme.audit.codes import AuditCode
 from pme.audit.models import ChainHead
 from pme.audit.services import record
 from pme.audit.tests.fixtures import alter_event_in_database, tamper
@@ -21,7 +22,7 @@ def verify() -> str:
 
 @pytest.fixture
 def five_events(reviewer, nam):
-    return [record("request.viewed", actor=reviewer, nam=nam, details={"n": n}) for n in range(5)]
+    return [record(AuditCode.REQUEST_VIEWED, actor=reviewer, nam=nam, details={"n": n}) for n in range(5)]
 
 
 @pytest.mark.django_db
@@ -79,7 +80,7 @@ def test_a_rewritten_head_is_found(five_events):
 @pytest.mark.django_db
 def test_progress_is_reported_on_long_chains(reviewer):
     for _ in range(7):
-        record("request.viewed", actor=reviewer)
+        record(AuditCode.REQUEST_VIEWED, actor=reviewer)
     seen: list[tuple[int, int]] = []
     report = verify_chain(progress=lambda checked, total: seen.append((checked, total)), every=3)
     assert report.ok

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from pme.audit.access import audited_read, get_incident_for_user, privacy_officer_required
+from pme.audit.codes import AuditCode
 from pme.audit.forms import IncidentForm
 from pme.audit.models import INCIDENT_FIELDS, ConfidentialityIncident, HarmRisk
 from pme.audit.selectors import incidents as all_incidents
@@ -56,7 +57,7 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
 @audited_read
 def incident_list(request: HttpRequest) -> HttpResponseBase:
     page = paginate(request, all_incidents(), per_page=25)
-    record("incident.listed", actor=request.user, result_count=page.paginator.count, request=request)
+    record(AuditCode.INCIDENTS_LISTED, actor=request.user, result_count=page.paginator.count, request=request)
     return render(request, "audit/incidents.html", {"page": page})
 
 
@@ -89,7 +90,7 @@ def incident_new(request: HttpRequest) -> HttpResponseBase:
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     incident = get_incident_for_user(request.user, pk)
     versions = list(incident.versions.select_related("recorded_by").order_by("-version"))
-    record("incident.viewed", actor=request.user, target=incident, request=request)
+    record(AuditCode.INCIDENT_VIEWED, actor=request.user, target=incident, request=request)
     history = [
         {
             "version": v,
@@ -129,6 +130,12 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
                 return redirect("audit:incident", incident.pk)
         context = {"form": form, "incident": incident}
         return render(request, "audit/incident_form.html", context, status=400)
-    record("incident.viewed", actor=request.user, target=incident, request=request, details={"for": "edit"})
+    record(
+        AuditCode.INCIDENT_VIEWED,
+        actor=request.user,
+        target=incident,
+        request=request,
+        details={"for": "edit"},
+    )
     form = IncidentForm(instance=incident)
     return render(request, "audit/incident_form.html", {"form": form, "incident": incident})

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from pme.audit.access import audited_read, privacy_officer_required
 from pme.audit.actions import describe_action
+from pme.audit.codes import AuditCode
 from pme.audit.forms import EventSearchForm, PersonReportForm, SignalsForm, YearForm
 from pme.audit.models import AuditEvent, Outcome
 from pme.audit.selectors import (
@@ -72,7 +73,7 @@ def events(request: HttpRequest) -> HttpResponseBase:
     criteria = saved or EventCriteria()
     page = paginate(request, search_events(criteria))
     record(
-        "audit.events.searched",
+        AuditCode.AUDIT_EVENTS_SEARCHED,
         actor=request.user,
         nam=_insured(criteria),
         result_count=page.paginator.count,
@@ -129,7 +130,9 @@ def _event_header() -> list[str]:
     ]
 
 
-def _export(request: HttpRequest, action: str, criteria: EventCriteria, filename: str) -> HttpResponseBase:
+def _export(
+    request: HttpRequest, action: AuditCode, criteria: EventCriteria, filename: str
+) -> HttpResponseBase:
     found = search_events(criteria)
     event = record(
         action,
@@ -151,7 +154,7 @@ def events_csv(request: HttpRequest) -> HttpResponseBase:
     if token and criteria is None:
         messages.warning(request, _("This search has expired. Search again."))
         return redirect("audit:events")
-    return _export(request, "audit.events.exported", criteria or EventCriteria(), "audit-events")
+    return _export(request, AuditCode.AUDIT_EVENTS_EXPORTED, criteria or EventCriteria(), "audit-events")
 
 
 @never_cache
@@ -173,7 +176,7 @@ def person_report(request: HttpRequest) -> HttpResponseBase:
         return render(request, "audit/person_report.html", {"form": PersonReportForm()})
     page = paginate(request, search_events(criteria))
     record(
-        "audit.person_report.viewed",
+        AuditCode.PERSON_REPORT_VIEWED,
         actor=request.user,
         nam=_insured(criteria),
         result_count=page.paginator.count,
@@ -194,7 +197,7 @@ def person_report_csv(request: HttpRequest) -> HttpResponseBase:
     if criteria is None:
         messages.warning(request, _("Enter the health insurance number first."))
         return redirect("audit:person_report")
-    return _export(request, "audit.person_report.exported", criteria, "who-accessed")
+    return _export(request, AuditCode.PERSON_REPORT_EXPORTED, criteria, "who-accessed")
 
 
 def _year_form(request: HttpRequest) -> YearForm:
@@ -231,7 +234,7 @@ def yearly_report(request: HttpRequest) -> HttpResponseBase:
     total = sum(row["count"] for row in rows)
     persons = distinct_persons(year)
     record(
-        "audit.yearly_report.viewed",
+        AuditCode.YEARLY_REPORT_VIEWED,
         actor=request.user,
         result_count=total,
         request=request,
@@ -252,7 +255,7 @@ def yearly_report_csv(request: HttpRequest) -> HttpResponseBase:
     year = form.cleaned_data["year"]
     rows = _year_rows(year)
     record(
-        "audit.yearly_report.exported",
+        AuditCode.YEARLY_REPORT_EXPORTED,
         actor=request.user,
         result_count=sum(row["count"] for row in rows),
         request=request,
@@ -276,7 +279,7 @@ def signals(request: HttpRequest) -> HttpResponse:
     start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     bursts, off_hours = unusual_access(start, end)
     record(
-        "audit.signals.viewed",
+        AuditCode.SIGNALS_VIEWED,
         actor=request.user,
         result_count=len(bursts) + len(off_hours),
         request=request,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from pme.accounts.access_models import DelegationPermission
 from pme.accounts.tests.factories import DelegationFactory, UserFactory
+from pme.audit.codes import AuditCode
 from pme.audit.models import AuditEvent
 from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import Attachment, AuthorizationRequest
@@ -249,13 +250,13 @@ def test_withdraw_then_nothing_more(prescriber):
 @pytest.mark.django_db
 def test_answer_to_an_information_request_goes_back_to_review(prescriber, reviewer):
     request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
-    apply_transition(request, Action.TAKE, actor=reviewer, audit_action="request.taken")
+    apply_transition(request, Action.TAKE, actor=reviewer, audit_action=AuditCode.REQUEST_TAKEN)
     apply_transition(
         request,
         Action.REQUEST_INFORMATION,
         actor=reviewer,
         note="Which dose?",
-        audit_action="request.information_requested",
+        audit_action=AuditCode.INFORMATION_REQUESTED,
     )
     client = client_for(prescriber)
     page = client.get(reverse("authorizations:answer", args=[request.pk])).content.decode()
@@ -273,11 +274,15 @@ def test_answer_to_an_information_request_goes_back_to_review(prescriber, review
 @pytest.mark.django_db
 def test_refused_request_gets_a_review_request(prescriber, reviewer):
     request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
-    apply_transition(request, Action.TAKE, actor=reviewer, audit_action="request.taken")
+    apply_transition(request, Action.TAKE, actor=reviewer, audit_action=AuditCode.REQUEST_TAKEN)
     request.assigned_to = reviewer
     request.save()
     apply_transition(
-        request, Action.REFUSE, actor=reviewer, note="Criteria not met", audit_action="request.refused"
+        request,
+        Action.REFUSE,
+        actor=reviewer,
+        note="Criteria not met",
+        audit_action=AuditCode.REQUEST_REFUSED,
     )
     client = client_for(prescriber)
     response = client.post(

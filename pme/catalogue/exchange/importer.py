@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from pme.audit.codes import AuditCode
 from pme.audit.services import record as audit
 from pme.catalogue.exchange.fileformat import LINE, read
 from pme.catalogue.exchange.validation import clean
@@ -95,7 +96,7 @@ def import_catalogue(
             if problems:
                 raise _Rollback
             audit(
-                "catalogue.imported",
+                AuditCode.CATALOGUE_IMPORTED,
                 actor=actor,
                 details={"file": name, "counts": report.counts, "dry_run": dry_run},
             )

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from pme.accounts.models import Role, User
 from pme.accounts.tests.factories import UserFactory
+from pme.audit.codes import AuditCode
 from pme.authorizations.lifecycle import Action
 from pme.authorizations.models import AuthorizationRequest
 from pme.authorizations.services import answer_information_request, apply_transition, submit_request
@@ -36,11 +37,21 @@ def days_ago(days: int, *, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(today - dt.timedelta(days=days), dt.time(hour), tzinfo=REGIE_TZ)
 
 
+_AUDIT_CODES: dict[str, AuditCode] = {
+    Action.TAKE: AuditCode.REQUEST_TAKEN,
+    Action.ACCEPT: AuditCode.REQUEST_ACCEPTED,
+    Action.REFUSE: AuditCode.REQUEST_REFUSED,
+    Action.REQUEST_INFORMATION: AuditCode.INFORMATION_REQUESTED,
+    Action.ANSWER: AuditCode.REQUEST_ANSWERED,
+    Action.WITHDRAW: AuditCode.REQUEST_WITHDRAWN,
+}
+
+
 def _transition(auth_request: AuthorizationRequest, action: str, *, note: str = "") -> AuthorizationRequest:
     with transaction.atomic():
         auth_request = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
         apply_transition(
-            auth_request, action, actor=regie_reviewer(), note=note, audit_action=f"request.{action}"
+            auth_request, action, actor=regie_reviewer(), note=note, audit_action=_AUDIT_CODES[action]
         )
     return auth_request
 
@@ -70,5 +81,7 @@ def accept(
         auth_request.authorized_start = start
         auth_request.authorized_end = end
         auth_request.authorized_quantity = quantity
-        apply_transition(auth_request, Action.ACCEPT, actor=regie_reviewer(), audit_action="request.accepted")
+        apply_transition(
+            auth_request, Action.ACCEPT, actor=regie_reviewer(), audit_action=AuditCode.REQUEST_ACCEPTED
+        )
     return auth_request
