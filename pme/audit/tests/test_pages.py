@@ -208,7 +208,9 @@ def test_yearly_report_csv(officer_client, accesses):
     with time_machine.travel(NOON, tick=False):
         response = officer_client.get(fr_url("audit:yearly_report_csv") + "?year=2026")
     content = b"".join(response.streaming_content).decode()
-    assert "insured.searched,Recherche d'une personne assurée,Pharmacienne ou pharmacien,Effectué,1" in content
+    assert (
+        "insured.searched,Recherche d'une personne assurée,Pharmacienne ou pharmacien,Effectué,1" in content
+    )
 
 
 @pytest.mark.django_db
