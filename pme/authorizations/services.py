@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from pme.accounts.models import Role, User
 from pme.audit.codes import AuditCode
 from pme.audit.services import record
+from pme.authorizations import queue
 from pme.authorizations.attachments import check_upload
 from pme.authorizations.lifecycle import Action, Status, next_status
 from pme.authorizations.models import (
@@ -333,6 +334,7 @@ def apply_transition(
 ) -> None:
     source = auth_request.status
     auth_request.status = next_status(source, action)
+    queue.after_transition(auth_request, source, action)  # the review queue's order and counts
     auth_request.row_version += 1
     auth_request.save()
     TimelineEntry.objects.create(
