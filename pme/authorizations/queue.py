@@ -126,8 +126,8 @@ def rebuild_counts() -> None:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {table} (status, shard, total) "  # noqa: S608
-            f"SELECT status, id % {SHARDS}, COUNT(*) FROM {requests} WHERE status IN ({marks}) "
-            f"GROUP BY status, id % {SHARDS}",
+            f"SELECT status, id %% {SHARDS}, COUNT(*) FROM {requests} WHERE status IN ({marks}) "
+            f"GROUP BY status, id %% {SHARDS}",
             statuses,
         )
 

@@ -26,8 +26,8 @@ def backfill(apps, schema_editor):
         cursor.execute("DELETE FROM authorizations_queuecount")
         cursor.execute(
             "INSERT INTO authorizations_queuecount (status, shard, total) "
-            f"SELECT status, id % {SHARDS}, COUNT(*) FROM authorizations_authorizationrequest "
-            f"WHERE status IN ({marks}) GROUP BY status, id % {SHARDS}",
+            f"SELECT status, id %% {SHARDS}, COUNT(*) FROM authorizations_authorizationrequest "
+            f"WHERE status IN ({marks}) GROUP BY status, id %% {SHARDS}",
             list(OPEN),
         )
 
