@@ -24,10 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from queue import Queue
 from typing import Any
 
 from django.db import connection, transaction
@@ -390,8 +392,10 @@ class Writer:
     def ts(self, epoch: float | None) -> str | None:
         if epoch is None:
             return None
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        return f"{moment:%Y-%m-%d %H:%M:%S}+00:00" if self.postgres else f"{moment:%Y-%m-%d %H:%M:%S}"
+        # isoformat is C code, several times faster than strftime: "2026-12-01 16:44:12+00:00" (SQLite
+        # stores UTC without the offset).
+        text = dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat(" ")
+        return text if self.postgres else text[:19]
 
     def boolean(self, value: bool) -> str:
         return ("t" if value else "f") if self.postgres else ("1" if value else "0")
@@ -402,15 +406,49 @@ class Writer:
     def write(self, table: str, columns: Sequence[str], rows: list[list[str | None]]) -> None:
         with connection.cursor() as cursor:
             if self.postgres:
-                raw: Any = cursor.cursor  # the psycopg cursor under Django's wrapper
-                names = ", ".join(columns)
-                with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    copy.write(
-                        "".join("\t".join(r"\N" if v is None else v for v in row) + "\n" for row in rows)
-                    )
+                _copy(cursor.cursor, table, columns, rows)  # the psycopg cursor under Django's wrapper
             else:
                 marks = ", ".join("%s" for _ in columns)
                 cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _copy(cursor: Any, table: str, columns: Sequence[str], rows: list[list[str | None]]) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write("".join("\t".join(r"\N" if v is None else v for v in row) + "\n" for row in rows))
+
+
+class CopyPipe:
+    """COPY batches sent from a second thread on the same PostgreSQL connection (same transaction), so
+    that the next batch is drawn while the server takes in the last one; at most one batch waits."""
+
+    def __init__(self) -> None:
+        self.raw: Any = connection.connection  # the psycopg connection, inside the caller's transaction
+        self.batches: Queue[list[tuple[str, Sequence[str], list[list[str | None]]]] | None] = Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="datagen-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                with self.raw.cursor() as cursor:
+                    for table, columns, rows in batch:
+                        _copy(cursor, table, columns, rows)
+            except BaseException as error:  # handed to the main thread by put() or close()
+                self.error = error
+
+    def put(self, batch: list[tuple[str, Sequence[str], list[list[str | None]]]]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)
+
+    def close(self) -> None:
+        self.batches.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 class Life:
@@ -545,27 +583,40 @@ def generate(
                 if rebuild:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending check blocks ALTER TABLE
                     dropped = _drop_secondary(cursor, tables)
-        while done < requests:
-            size = min(BATCH, requests - done)
-            batch_requests: list[list[str | None]] = []
-            batch_entries: list[list[str | None]] = []
-            for _ in range(size):
-                row, entries = next(generator)
-                row[0] = str(next_id)
-                for entry in entries:
-                    entry[0], entry[1] = str(next_entry), str(next_id)
-                    next_entry += 1
-                    batch_entries.append(entry)
-                batch_requests.append(row)
-                status = row[status_column] or ""
-                report.statuses[status] = report.statuses.get(status, 0) + 1
-                next_id += 1
-            writer.write(tables[0], request_columns, batch_requests)
-            writer.write(tables[1], timeline_columns, batch_entries)
-            done += size
-            report.timeline_entries += len(batch_entries)
-            if progress:
-                progress(done, requests)
+        pipe = CopyPipe() if writer.postgres else None
+        try:
+            while done < requests:
+                size = min(BATCH, requests - done)
+                batch_requests: list[list[str | None]] = []
+                batch_entries: list[list[str | None]] = []
+                for _ in range(size):
+                    row, entries = next(generator)
+                    row[0] = str(next_id)
+                    for entry in entries:
+                        entry[0], entry[1] = str(next_entry), str(next_id)
+                        next_entry += 1
+                        batch_entries.append(entry)
+                    batch_requests.append(row)
+                    status = row[status_column] or ""
+                    report.statuses[status] = report.statuses.get(status, 0) + 1
+                    next_id += 1
+                if pipe is not None:
+                    pipe.put(
+                        [
+                            (tables[0], request_columns, batch_requests),
+                            (tables[1], timeline_columns, batch_entries),
+                        ]
+                    )
+                else:
+                    writer.write(tables[0], request_columns, batch_requests)
+                    writer.write(tables[1], timeline_columns, batch_entries)
+                done += size
+                report.timeline_entries += len(batch_entries)
+                if progress:
+                    progress(done, requests)
+        finally:
+            if pipe is not None:
+                pipe.close()
         if dropped:
             if phase:
                 phase(f"Building {len(dropped)} indexes and foreign keys again")
