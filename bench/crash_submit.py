@@ -200,6 +200,9 @@ class Server:
                 "2",
                 "--bind",
                 f"127.0.0.1:{HTTP_PORT}",
+                "--log-level",
+                "warning",
+                "--no-control-socket",  # its fixed path would be shared by servers running at once
             ],
             cwd=ROOT,
             env=self.env,

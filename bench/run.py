@@ -87,7 +87,7 @@ REFERENCE = "logged_in_view"  # every ratio is against the fixed page behind log
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}Z] {message}", flush=True)
 
 
 def load() -> float:
@@ -138,6 +138,9 @@ class Server:
                 "2",
                 "--bind",
                 f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+                "--no-control-socket",  # its fixed path would be shared by servers running at once
             ],
             cwd=ROOT,
             env={**os.environ, **env},
