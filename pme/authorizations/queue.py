@@ -137,11 +137,12 @@ def backfill_queue_fields() -> int:
     sending), in SQL that runs on SQLite and PostgreSQL; returns how many rows were written. Migration
     0005 runs the same statement."""
     with connection.cursor() as cursor:
-        cursor.execute(*backfill_statement(AuthorizationRequest._meta.db_table, TimelineEntry._meta.db_table))
+        sql, params = backfill_statement(AuthorizationRequest._meta.db_table, TimelineEntry._meta.db_table)
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
-def backfill_statement(requests: str, timeline: str) -> tuple[str, list[object]]:
+def backfill_statement(requests: str, timeline: str) -> tuple[str, list[str | int]]:
     statuses = sorted(OPEN_STATUSES)
     marks = ", ".join("%s" for _ in statuses)
     sql = (
@@ -152,7 +153,7 @@ def backfill_statement(requests: str, timeline: str) -> tuple[str, list[object]]
         f"AND t.at >= {requests}.submitted_at), submitted_at) "
         f"WHERE status IN ({marks})"
     )
-    params: list[object] = [
+    params: list[str | int] = [
         Status.INFORMATION_REQUESTED.value,
         PAUSED,
         Urgency.URGENT.value,

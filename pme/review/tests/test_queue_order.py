@@ -205,9 +205,7 @@ def test_the_migration_backfill_gives_what_the_lifecycle_keeps(prescriber, revie
         refuse(reviewed, reviewer)
     with at(hours(30)):
         ask_review(fresh(reviewed), actor=prescriber, reason="new facts")
-    kept = {
-        r.pk: (r.queue_rank, r.queued_since) for r in AuthorizationRequest.objects.order_by("pk")
-    }
+    kept = {r.pk: (r.queue_rank, r.queued_since) for r in AuthorizationRequest.objects.order_by("pk")}
     counts = queue.open_counts()
     assert kept[waiting.pk] == (queue.URGENT, hours(0))
     assert kept[questioned.pk] == (queue.PAUSED, hours(0))
@@ -223,17 +221,13 @@ def test_the_migration_backfill_gives_what_the_lifecycle_keeps(prescriber, revie
     editor = Editor()
     editor.connection = connection  # type: ignore[attr-defined]
     migration.backfill(None, editor)
-    assert {
-        r.pk: (r.queue_rank, r.queued_since) for r in AuthorizationRequest.objects.order_by("pk")
-    } == kept
+    assert {r.pk: (r.queue_rank, r.queued_since) for r in AuthorizationRequest.objects.order_by("pk")} == kept
     assert queue.open_counts() == counts
     # The app's own backfill (for bulk loads) agrees.
     AuthorizationRequest.objects.update(queue_rank=None, queued_since=None)
     queue.backfill_queue_fields()
     queue.rebuild_counts()
-    assert {
-        r.pk: (r.queue_rank, r.queued_since) for r in AuthorizationRequest.objects.order_by("pk")
-    } == kept
+    assert {r.pk: (r.queue_rank, r.queued_since) for r in AuthorizationRequest.objects.order_by("pk")} == kept
     assert queue.open_counts() == counts
 
 
