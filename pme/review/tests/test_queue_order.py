@@ -253,3 +253,19 @@ def test_queue_page_queries_do_not_grow_with_the_open_requests(prescriber, revie
             ask_information(item, reviewer)
     many = queue_queries(reviewer)
     assert many == few
+
+
+@pytest.mark.django_db
+def test_the_demo_world_has_its_queue_order_and_exact_counts(monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    from pme.authorizations import demo as request_demo
+
+    monkeypatch.setattr(request_demo, "TARGET", 20)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert queue.open_counts() == queue.counted_in_table()
+    for item in AuthorizationRequest.objects.filter(queue.OPEN):
+        assert item.queue_rank is not None
+        assert item.queued_since == item.submitted_at  # backdated with the sending
