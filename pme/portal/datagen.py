@@ -26,7 +26,6 @@ import json
 import random
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from queue import Queue
@@ -400,8 +399,10 @@ class Writer:
     def boolean(self, value: bool) -> str:
         return ("t" if value else "f") if self.postgres else ("1" if value else "0")
 
-    def uuid(self, value: uuid.UUID) -> str:
-        return str(value) if self.postgres else value.hex
+    def uuid(self, bits: int) -> str:
+        """A version-4 UUID from 128 random bits, as 32 hex digits (both databases read that form);
+        formatting it directly is several times faster than uuid.UUID."""
+        return f"{(bits & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48):032x}"
 
     def write(self, table: str, columns: Sequence[str], rows: list[list[str | None]]) -> None:
         with connection.cursor() as cursor:
@@ -414,7 +415,7 @@ class Writer:
 
 def _copy(cursor: Any, table: str, columns: Sequence[str], rows: list[list[str | None]]) -> None:
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        copy.write("".join("\t".join(r"\N" if v is None else v for v in row) + "\n" for row in rows))
+        copy.write("".join(["\t".join([r"\N" if v is None else v for v in row]) + "\n" for row in rows]))
 
 
 class CopyPipe:
@@ -821,7 +822,7 @@ def _rows(
         row[index["drug_id"]], row[index["indication_id"]] = str(drug), str(indication)
         row[index["requested_start"]] = dt.datetime.fromtimestamp(sent, dt.UTC).date().isoformat()
         row[index["requested_duration"]] = "12"
-        row[index["submission_token"]] = writer.uuid(uuid.UUID(int=rng.getrandbits(128), version=4))
+        row[index["submission_token"]] = writer.uuid(rng.getrandbits(128))
         created = writer.ts(sent - rng.uniform(60, 3 * day))
         row[index["created_at"]] = created
         row[index["updated_at"]] = writer.ts(decided) if status != "draft" else created
