@@ -661,5 +661,34 @@ def breakdown_only() -> int:
     return 0
 
 
+def measure_again() -> int:
+    """`bench/run.py --again`: the scenarios, ceilings and breakdown once more on the data left by the last
+    run (no generation), e.g. when the machine is calmer; written to bench/results/<date>-again.json."""
+    import django
+
+    preflight()
+    VAR.mkdir(parents=True, exist_ok=True)
+    django.setup()
+    from bench import fixtures
+    from pme.authorizations.models import AuthorizationRequest
+
+    requests = AuthorizationRequest.objects.count()
+    log(f"Measuring again at {requests:,} requests, load {load():.2f}")
+    tokens = fixtures.api_tokens(20)
+    result = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "requests": requests,
+        **run_stage(Server(), tokens),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{dt.date.today().isoformat()}-again.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    log(f"Written {path.relative_to(ROOT)}")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(breakdown_only() if "--breakdown" in sys.argv else main())
+    if "--breakdown" in sys.argv:
+        sys.exit(breakdown_only())
+    sys.exit(measure_again() if "--again" in sys.argv else main())
