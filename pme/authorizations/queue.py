@@ -7,8 +7,9 @@ whole table; instead every transition stores the order in two columns of the req
 `queued_since`, read through a partial index on the open statuses) and moves one unit between the
 per-status counters of `QueueCount`, in the same transaction.
 
-`after_transition` is the one call the lifecycle makes (`apply_transition`). Paths that write statuses
-directly (the data generator, bulk loads) call `queue_fields` per row and `rebuild_counts` after.
+`after_transition` is the one call the lifecycle makes (`transition`, pme/authorizations/transitions.py).
+Paths that write statuses directly (the data generator, bulk loads) call `queue_fields` per row and
+`rebuild_counts` after.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def queue_fields_after(auth_request: AuthorizationRequest, source_status: str, a
 
 
 def after_transition(auth_request: AuthorizationRequest, source_status: str, action: str) -> None:
-    """What `apply_transition` calls once the new status is set, before it saves the request: the queue
+    """What `transition` calls once the new status is set, before it saves the request: the queue
     columns on the instance, and the counts moved in the current transaction."""
     queue_fields_after(auth_request, source_status, action)
     move_count(auth_request.pk, source_status, auth_request.status)
@@ -135,7 +136,7 @@ def rebuild_counts() -> None:
 def backfill_queue_fields() -> int:
     """Fills the queue columns of every open request from its timeline (the last review asked, else the
     sending), in SQL that runs on SQLite and PostgreSQL; returns how many rows were written. Migration
-    0005 runs the same statement."""
+    0006 runs the same statement."""
     with connection.cursor() as cursor:
         sql, params = backfill_statement(AuthorizationRequest._meta.db_table, TimelineEntry._meta.db_table)
         cursor.execute(sql, params)

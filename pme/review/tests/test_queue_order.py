@@ -13,13 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pme.audit.codes import AuditCode
 from pme.authorizations import queue
-from pme.authorizations.lifecycle import Action, Status
+from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest, QueueCount
 from pme.authorizations.services import (
     answer_information_request,
-    apply_transition,
     ask_review,
     submit_request,
     withdraw_request,
@@ -47,17 +45,20 @@ def fresh(auth_request: AuthorizationRequest) -> AuthorizationRequest:
 
 def refuse(auth_request: AuthorizationRequest, reviewer) -> None:
     services.refuse_request(
-        fresh(auth_request),
+        request_id=auth_request.pk,
         reviewer=reviewer,
         reasons=[services.ReasonInput(reason())],
         text="no",
-        expected_version=auth_request.row_version,
+        expected_version=fresh(auth_request).row_version,
     )
 
 
 def ask_information(auth_request: AuthorizationRequest, reviewer) -> None:
     services.request_information(
-        fresh(auth_request), reviewer=reviewer, questions="?", expected_version=auth_request.row_version
+        request_id=auth_request.pk,
+        reviewer=reviewer,
+        questions="?",
+        expected_version=fresh(auth_request).row_version,
     )
 
 
@@ -93,7 +94,8 @@ def test_queue_is_urgent_first_then_longest_waiting_review_requeued_and_informat
         taken(questioned, other)
         ask_information(questioned, other)  # ... but paused: it waits for the prescriber
     with at(hours(4)):
-        ask_review(reviewed, actor=prescriber, reason="new facts")  # back in the queue, from now
+        # Back in the queue, waiting from now.
+        ask_review(request_id=reviewed.pk, actor=prescriber, reason="new facts")
 
     with at(hours(5)):
         page = queue_page(reviewer)
@@ -104,7 +106,7 @@ def test_queue_is_urgent_first_then_longest_waiting_review_requeued_and_informat
     assert html.index(fresh(urgent).number) < html.index(fresh(first).number)
 
     with at(hours(6)):
-        answer_information_request(fresh(questioned), actor=prescriber, text="here")
+        answer_information_request(request_id=questioned.pk, actor=prescriber, text="here")
         page = queue_page(reviewer)
     # Answered, it resumes its place: the longest waiting of the standard requests.
     assert order(page) == [urgent.pk, questioned.pk, first.pk, second.pk, reviewed.pk]
@@ -119,7 +121,7 @@ def test_queue_is_urgent_first_then_longest_waiting_review_requeued_and_informat
     with at(hours(8)):
         taken(first, reviewer)
         services.accept_request(
-            fresh(first),
+            request_id=first.pk,
             reviewer=reviewer,
             start=dt.date(2026, 12, 1),
             end=dt.date(2027, 11, 30),
@@ -144,36 +146,35 @@ def assert_counts(submitted: int, in_review: int, information_requested: int) ->
 @pytest.mark.django_db
 def test_counts_are_exact_after_every_transition(prescriber, reviewer):
     assert_counts(0, 0, 0)
-    automatic = submit_request(make_draft(prescriber, codified_indication()), actor=prescriber)
+    automatic = submit_request(request_id=make_draft(prescriber, codified_indication()).pk, actor=prescriber)
     assert automatic.auth_request.status == Status.ACCEPTED  # transmit then accept_automatically
     assert_counts(0, 0, 0)
-    draft = make_draft(prescriber)
-    apply_transition(draft, Action.WITHDRAW, actor=prescriber, audit_action=AuditCode.REQUEST_WITHDRAWN)
+    withdraw_request(request_id=make_draft(prescriber).pk, actor=prescriber)  # a draft discarded
     assert_counts(0, 0, 0)
 
     requests = [sent_for_review(prescriber) for _ in range(5)]
     assert_counts(5, 0, 0)
     a, b, c, d, e = requests
-    withdraw_request(a, actor=prescriber)  # submitted → withdrawn
+    withdraw_request(request_id=a.pk, actor=prescriber)  # submitted → withdrawn
     assert_counts(4, 0, 0)
     for item in (b, c, d, e):
         taken(item, reviewer)
     assert_counts(0, 4, 0)
     ask_information(b, reviewer)
     assert_counts(0, 3, 1)
-    answer_information_request(fresh(b), actor=prescriber, text="here")
+    answer_information_request(request_id=b.pk, actor=prescriber, text="here")
     assert_counts(0, 4, 0)
     ask_information(b, reviewer)
-    withdraw_request(fresh(b), actor=prescriber)  # information requested → withdrawn
+    withdraw_request(request_id=b.pk, actor=prescriber)  # information requested → withdrawn
     assert_counts(0, 3, 0)
     refuse(c, reviewer)
     assert_counts(0, 2, 0)
-    ask_review(fresh(c), actor=prescriber, reason="new facts")  # refused → in review (unassigned)
+    ask_review(request_id=c.pk, actor=prescriber, reason="new facts")  # refused → in review (unassigned)
     assert_counts(0, 3, 0)
-    withdraw_request(fresh(d), actor=prescriber)  # in review → withdrawn
+    withdraw_request(request_id=d.pk, actor=prescriber)  # in review → withdrawn
     assert_counts(0, 2, 0)
     services.accept_request(
-        fresh(e),
+        request_id=e.pk,
         reviewer=reviewer,
         start=dt.date(2026, 12, 1),
         end=dt.date(2027, 11, 30),
@@ -204,7 +205,7 @@ def test_the_migration_backfill_gives_what_the_lifecycle_keeps(prescriber, revie
         ask_information(questioned, reviewer)
         refuse(reviewed, reviewer)
     with at(hours(30)):
-        ask_review(fresh(reviewed), actor=prescriber, reason="new facts")
+        ask_review(request_id=reviewed.pk, actor=prescriber, reason="new facts")
     kept = {r.pk: (r.queue_rank, r.queued_since) for r in AuthorizationRequest.objects.order_by("pk")}
     counts = queue.open_counts()
     assert kept[waiting.pk] == (queue.URGENT, hours(0))
@@ -213,7 +214,7 @@ def test_the_migration_backfill_gives_what_the_lifecycle_keeps(prescriber, revie
 
     AuthorizationRequest.objects.update(queue_rank=None, queued_since=None)
     QueueCount.objects.all().delete()
-    migration = importlib.import_module("pme.authorizations.migrations.0005_review_queue_order")
+    migration = importlib.import_module("pme.authorizations.migrations.0006_review_queue_order")
 
     class Editor:
         pass

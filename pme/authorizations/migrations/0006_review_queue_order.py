@@ -35,7 +35,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorizations', '0004_refusal_reasons'),
+        ('authorizations', '0005_alter_authorizationrequest_din'),
         ('catalogue', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
