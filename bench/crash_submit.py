@@ -4,14 +4,16 @@ concurrent API submissions.
 
     .venv/bin/python bench/crash_submit.py [--runs 5] [--modes server,database] [--json]
 
-Uses a throw-away PostgreSQL cluster (initdb in /tmp, port 55432, run as the postgres user), never the
-machine's main one. For each run: a fresh database copied from a migrated template holding one prescriber
-and an API token; gunicorn with 2 workers as in production; 200 submissions (`POST /api/v1/requests`,
-`Idempotency-Key: crash-<run>-<i>`) from 32 threads; once 60 are acknowledged, kill -9 of the server's
-process group (or of the postmaster); restart; every submission not acknowledged is sent again with the
-same key until acknowledged. Then, in the database: each of the 200 keys exists exactly once, each
-acknowledged id is that row, every row is fully sent (status submitted, a number, a sending time, its
-version 1 and its `transmit` timeline entry) and no draft was left behind.
+Uses a throw-away PostgreSQL cluster (initdb in a new folder under /tmp, run as the postgres user), never
+the machine's main one. Its port and the server's are free ports picked at start (or CRASH_DB_PORT and
+CRASH_HTTP_PORT); when a port cannot be had, the test says which and stops (exit 2) instead of failing
+later on someone else's server. For each run: a fresh database copied from a migrated template holding
+one prescriber and an API token; gunicorn with 2 workers as in production; 200 submissions (`POST
+/api/v1/requests`, `Idempotency-Key: crash-<run>-<i>`) from 32 threads; once 60 are acknowledged, kill -9
+of the server's process group (or of the postmaster); restart; every submission not acknowledged is sent
+again with the same key until acknowledged. Then, in the database: each of the 200 keys exists exactly
+once, each acknowledged id is that row, every row is fully sent (status submitted, a number, a sending
+time, its version 1 and its `transmit` timeline entry) and no draft was left behind.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -38,11 +42,43 @@ from bench.fixtures_data import submission_body  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/usr/bin"))
-CLUSTER = Path("/tmp/pme-crash-pg")
-DB_PORT = 55432
-HTTP_PORT = 8741
-BASE = f"http://127.0.0.1:{HTTP_PORT}"
-ADMIN_URL = f"postgres://postgres@127.0.0.1:{DB_PORT}/postgres"
+PORT_NOTE = "set CRASH_DB_PORT / CRASH_HTTP_PORT to free ports, or stop what holds them"
+
+
+class PortUnavailable(Exception):
+    """A port the test needs is taken (by an earlier run left behind, or another program)."""
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def pick_port(variable: str) -> int:
+    """The port named by `variable` if set (it must be free), else one the system says is free now."""
+    wanted = os.environ.get(variable)
+    if wanted:
+        if not port_is_free(int(wanted)):
+            raise PortUnavailable(f"port {wanted} ({variable}) is already taken; {PORT_NOTE}")
+        return int(wanted)
+    for _ in range(20):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        if port_is_free(port):
+            return port
+    raise PortUnavailable(f"no free port found for {variable}; {PORT_NOTE}")
+
+
+CLUSTER = Path(tempfile.gettempdir()) / "pme-crash-pg-unset"  # set by main()
+DB_PORT = 0
+HTTP_PORT = 0
+BASE = ""
 TEMPLATE = "pme_crash_template"
 TOTAL = 200
 THREADS = 32
@@ -80,6 +116,10 @@ class Cluster:
                 return
             except subprocess.CalledProcessError:
                 if attempt == 19:
+                    if not port_is_free(DB_PORT):
+                        raise PortUnavailable(
+                            f"the test cluster cannot listen on port {DB_PORT}: it is taken; {PORT_NOTE}"
+                        ) from None
                     raise
                 time.sleep(1)
 
@@ -146,6 +186,12 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        for _ in range(50):  # a killed server's socket may linger for a moment
+            if port_is_free(HTTP_PORT):
+                break
+            time.sleep(0.2)
+        else:
+            raise PortUnavailable(f"the server cannot listen on port {HTTP_PORT}: it is taken; {PORT_NOTE}")
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -154,6 +200,9 @@ class Server:
                 "2",
                 "--bind",
                 f"127.0.0.1:{HTTP_PORT}",
+                "--log-level",
+                "warning",
+                "--no-control-socket",  # its fixed path would be shared by servers running at once
             ],
             cwd=ROOT,
             env=self.env,
@@ -338,18 +387,42 @@ def main() -> int:
         print(json.dumps({"skipped": "the JSON API (pme/api) is not in this branch yet"}))
         return 0
     VAR.mkdir(parents=True, exist_ok=True)
+    # SIGTERM (timeout, Ctrl-C of make) unwinds like an exception, so the cluster is stopped and removed.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+    global CLUSTER, DB_PORT, HTTP_PORT, BASE
+    try:
+        DB_PORT = pick_port("CRASH_DB_PORT")
+        HTTP_PORT = pick_port("CRASH_HTTP_PORT")
+    except PortUnavailable as error:
+        log(str(error))
+        print(json.dumps({"error": str(error)}))
+        return 2
+    BASE = f"http://127.0.0.1:{HTTP_PORT}"
+    CLUSTER = Path(tempfile.mkdtemp(prefix="pme-crash-pg-"))
+    log(f"cluster {CLUSTER} on port {DB_PORT}, server on port {HTTP_PORT}")
     cluster = Cluster()
-    cluster.start(reuse_running=True)
+    try:
+        cluster.start()
+    except PortUnavailable as error:
+        log(str(error))
+        print(json.dumps({"error": str(error)}))
+        shutil.rmtree(CLUSTER, ignore_errors=True)
+        return 2
+    results: list[dict[str, Any]] = []
     try:
         token = prepare_template()
-        results = []
         run = 0
         for mode in options.modes.split(","):
             for _ in range(options.runs):
                 run += 1
                 results.append(one_run(run, mode, token, cluster))
+    except PortUnavailable as error:
+        log(str(error))
+        print(json.dumps({"error": str(error), "runs": results}))
+        return 2
     finally:
         cluster.stop()
+        shutil.rmtree(CLUSTER, ignore_errors=True)
     summary = {
         mode: f"{sum(r['passed'] for r in results if r['mode'] == mode)}/"
         f"{sum(1 for r in results if r['mode'] == mode)} passed"

@@ -17,11 +17,11 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
-from pme.consultation.access import panorama_prescribers
 
 from bench.fixtures_data import submission_body
 from pme.accounts.middleware import AUTH_AT, SEEN_AT
 from pme.accounts.models import Role, User
+from pme.authorizations.access import prescribers_user_follows
 from pme.consultation.selectors import panorama_queryset
 from pme.consultation.views import PANORAMA_SESSION_KEY, STATUS_SESSION_KEY
 from pme.core.nam import NAM
@@ -75,7 +75,7 @@ def panorama_targets(count: int = 200) -> tuple[list[str], list[tuple[str, list[
         cookie = session_cookie(user, **{PANORAMA_SESSION_KEY: {"nam": nam, "drug": ""}})
         lines.append(f"GET|/fr/consultation/results/|{cookie}|")
         sql, params = panorama_queryset(
-            user, panorama_prescribers(user), NAM.parse(nam)
+            user, prescribers_user_follows(user), NAM.parse(nam)
         ).query.sql_with_params()
         statements.append((sql, list(params)))
     return lines, statements
@@ -112,21 +112,99 @@ def request_page_targets(count: int = 200) -> list[str]:
     return [f"GET|/fr/requests/{pk}/|{cookies[prescriber]}|" for pk, prescriber in rows]
 
 
-def reviewer_targets() -> list[str]:
+def staff_cookie(user: User) -> str:
+    """A Régie staff session past the second factor: a confirmed TOTP device and its id in the session,
+    what django-otp stores after a verified code."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    reviewer = User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("pk").first()
-    if reviewer is None:
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    return session_cookie(user, otp_device_id=device.persistent_id)
+
+
+def reviewer() -> User:
+    found = User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("pk").first()
+    if found is None:
         raise RuntimeError("no reviewer: run generate_data first")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=reviewer, name="bench", defaults={"confirmed": True}
+    return found
+
+
+def staff(role: str, username: str) -> User:
+    user, _created = User.objects.get_or_create(
+        username=username, defaults={"role": role, "password": "!bench", "last_name": "Banc d'essai"}
     )
-    cookie = session_cookie(reviewer, otp_device_id=device.persistent_id)
+    return user
+
+
+def reviewer_targets() -> list[str]:
+    cookie = staff_cookie(reviewer())
     return [f"GET|/fr/review/|{cookie}|", f"GET|/fr/review/?page=2|{cookie}|"]
 
 
 def minimal_targets() -> list[str]:
     return ["GET|/bench/minimal||"]
+
+
+def logged_in_targets() -> list[str]:
+    """The fixed page behind login, with a Régie reviewer's session (session, user, second-factor device,
+    account gate): the reference of every ratio."""
+    return [f"GET|/bench/logged-in|{staff_cookie(reviewer())}|"]
+
+
+def api_minimal_targets(tokens: list[str]) -> list[str]:
+    return [f"GET|/bench/api/minimal|Bearer {token}|" for token in tokens]
+
+
+def api_tokens(count: int) -> list[str]:
+    """Secrets of API tokens of `count` generated prescribers (valid one day)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pme.accounts.services.api_tokens import issue_api_token
+
+    prescribers = User.objects.filter(role=Role.PRESCRIBER, username__startswith="gen-p").order_by("pk")
+    return [
+        issue_api_token(p, name="bench", expires_at=timezone.now() + dt.timedelta(days=1), actor=None)[1]
+        for p in prescribers[:count]
+    ]
+
+
+def locust_plan(tokens: list[str], per_role: int = 30) -> dict[str, list[dict[str, Any]]]:
+    """What each simulated person of bench/locustfile.py may open: per role, a list of (cookie or token,
+    paths). The look-up sessions already hold their search, as in the wrk scenarios."""
+
+    def cookie_of(line: str) -> str:
+        return line.split("|", 3)[2]
+
+    def path_of(line: str) -> str:
+        return line.split("|", 3)[1]
+
+    panorama, _sql = panorama_targets(per_role)
+    status = status_targets(per_role)
+    pages = request_page_targets(per_role)
+    queue_cookie = staff_cookie(reviewer())
+    open_ids = [
+        pk
+        for (pk,) in _rows(
+            """SELECT id FROM authorizations_authorizationrequest
+               WHERE status IN ('submitted', 'in_review') ORDER BY queue_rank, queued_since, id LIMIT %s""",
+            [per_role],
+        )
+    ]
+    admin = staff(Role.ACCESS_ADMIN, "bench-access-admin")
+    officer = staff(Role.PRIVACY_OFFICER, "bench-privacy-officer")
+    return {
+        "collaborator": [{"cookie": cookie_of(x), "paths": ["/fr/", path_of(x)]} for x in panorama],
+        "pharmacist": [{"cookie": cookie_of(x), "paths": ["/fr/", path_of(x)]} for x in status],
+        "prescriber": [{"cookie": cookie_of(x), "paths": ["/fr/requests/", path_of(x)]} for x in pages],
+        "reviewer": [
+            {"cookie": queue_cookie, "paths": ["/fr/review/", "/fr/review/?page=2", f"/fr/review/{pk}/"]}
+            for pk in open_ids
+        ],
+        "api_client": [{"token": token, "body": submission_body(i)} for i, token in enumerate(tokens)],
+        "access_admin": [{"cookie": staff_cookie(admin), "paths": ["/fr/accounts/regie/access-requests/"]}],
+        "privacy_officer": [{"cookie": staff_cookie(officer), "paths": ["/fr/audit/"]}],
+    }
 
 
 def submission_targets(tokens: list[str]) -> list[str]:

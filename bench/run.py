@@ -3,27 +3,34 @@
 1. Recreates the database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/pme_bench),
    migrates, collects static files.
 2. For each scale of BENCH_STAGES (default 100000,1000000,3000000 requests): tops the data up with
-   `manage.py generate_data`, starts the server as in production (gunicorn, 2 workers, DEBUG=0, a
-   throw-away SECRET_KEY, plain HTTP on 127.0.0.1, look-up throttle raised), and runs the panorama and
-   pharmacist look-ups with wrk (16 connections, BENCH_SECONDS each, default 10).
-3. At the largest scale, also: request page, reviewer queue, API submission (when the API is there), and
-   the two baselines: the panorama's bare SQL through psycopg at the same concurrency, and a fixed page
-   on the same server (PME_BENCH_VIEWS=1). Then a profile of the panorama view (cProfile + SQL time).
-4. The catalogue search benchmark (bench/catalogue_search.py) and the crash test (bench/crash_submit.py).
+   `manage.py generate_data`, starts the server as in production (gunicorn, 2 sync workers, DEBUG=0, a
+   throw-away SECRET_KEY, plain HTTP on 127.0.0.1, look-up throttles raised) and runs every scenario with
+   wrk (16 connections, BENCH_SECONDS each, default 10), between two measures of the ceilings: the
+   anonymous fixed page, the fixed page behind login (a reviewer's session: session, user, second-factor
+   device, account gate) and the fixed JSON answer behind the API token. Every scenario is reported as a
+   ratio of the fixed page behind login measured in the same minutes, with the load average.
+   Then the in-process breakdown of each endpoint (bench/breakdown.py: framework and middleware, view,
+   template, audit, SQL, queries per request).
+3. At the first stage, the effect of persistent connections (DATABASE_CONN_MAX_AGE=0 against the default).
+4. At the largest stage: the panorama's bare SQL through psycopg (the database's own limit), the load drill
+   (bench/locustfile.py: BENCH_LOCUST_USERS simulated people of every role, default 100, for
+   BENCH_LOCUST_SECONDS, default 60) with a backup taken under that load (pg_dump of an exported snapshot),
+   restored into an empty database and compared table by table (row counts and checksums) with the
+   snapshot, with the dump and restore times.
+5. The catalogue search benchmark (bench/catalogue_search.py) and the crash test (bench/crash_submit.py).
 
-Nothing here asserts a timing: the figures are compared with the targets in the report.
+Nothing here asserts a timing: the figures are compared with the targets in the report. Quick trial:
+`BENCH_STAGES=20000,40000 BENCH_SECONDS=3 BENCH_LOCUST_SECONDS=10 BENCH_CRASH_RUNS=1 make bench`.
 """
 
 from __future__ import annotations
 
-import cProfile
 import datetime as dt
-import io
 import json
 import os
 import platform
-import pstats
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -37,13 +44,27 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pme_bench")
+RESTORE_URL = DATABASE_URL + "_restore"
 STAGES = [int(s) for s in os.environ.get("BENCH_STAGES", "100000,1000000,3000000").split(",")]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+LOCUST_USERS = int(os.environ.get("BENCH_LOCUST_USERS", "100"))
+LOCUST_SECONDS = int(os.environ.get("BENCH_LOCUST_SECONDS", "60"))
 CONNECTIONS = 16
-PORT = int(os.environ.get("BENCH_PORT", "8731"))
-BASE = f"http://127.0.0.1:{PORT}"
 RESULTS = ROOT / "bench" / "results"
 VAR = ROOT / "var" / "bench"
+
+
+def free_port() -> int:
+    import socket
+
+    wanted = os.environ.get("BENCH_PORT")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", int(wanted) if wanted else 0))
+        return int(probe.getsockname()[1])
+
+
+PORT = free_port()
+BASE = f"http://127.0.0.1:{PORT}"
 
 SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL,
@@ -61,9 +82,16 @@ SERVER_ENV = {
 os.environ.update(SERVER_ENV)
 sys.path.insert(0, str(ROOT))
 
+CEILINGS = ("minimal_view", "logged_in_view", "api_minimal")
+REFERENCE = "logged_in_view"  # every ratio is against the fixed page behind login
+
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}Z] {message}", flush=True)
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
 
 
 def manage(*args: str) -> str:
@@ -75,13 +103,24 @@ def manage(*args: str) -> str:
     return done.stdout
 
 
-def recreate_database() -> None:
+def admin_url(url: str) -> str:
+    return url.rsplit("/", 1)[0] + "/postgres"
+
+
+def recreate_database(url: str) -> None:
     import psycopg
 
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url(url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url(url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 class Server:
@@ -90,7 +129,7 @@ class Server:
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, **env: str) -> None:
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -99,19 +138,23 @@ class Server:
                 "2",
                 "--bind",
                 f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+                "--no-control-socket",  # its fixed path would be shared by servers running at once
             ],
             cwd=ROOT,
-            env=os.environ,
+            env={**os.environ, **env},
             start_new_session=True,
         )
-        for _ in range(100):
+        for _ in range(150):
             try:
                 with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as answer:
                     if answer.status == 200:
                         return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("the server did not start")
+        self.stop()
+        raise RuntimeError(f"the server did not start on port {PORT} (taken? set BENCH_PORT)")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -147,6 +190,7 @@ def wrk(name: str, lines: list[str], seconds: int = SECONDS) -> dict[str, Any]:
     targets = VAR / f"targets-{name}.txt"
     targets.write_text("\n".join(lines) + "\n")
     env = {**os.environ, "TARGETS": str(targets), "RUN_ID": secrets.token_hex(4)}
+    load_before = load()
     done = subprocess.run(
         [
             "wrk",
@@ -166,11 +210,13 @@ def wrk(name: str, lines: list[str], seconds: int = SECONDS) -> dict[str, Any]:
         check=True,
     )
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-    result = json.loads(line[len("RESULT ") :])
+    result = dict(json.loads(line[len("RESULT ") :]))
     result["rps"] = round(result["requests"] / result["seconds"], 1)
+    result["errors"] = result["errors_status"] + result["errors_socket"]
+    result["load_average"] = [load_before, load()]
     log(
-        f"{name:>14}: {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.2f}  p95 {result['p95_ms']:7.2f}  "
-        f"p99 {result['p99_ms']:7.2f} ms  errors {result['errors_status'] + result['errors_socket']}"
+        f"{name:>18}: {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.2f}  p95 {result['p95_ms']:7.2f}  "
+        f"p99 {result['p99_ms']:7.2f} ms  errors {result['errors']}  load {load_before:.2f}"
     )
     return result
 
@@ -208,77 +254,245 @@ def bare_sql(statements: list[tuple[str, list[Any]]], seconds: int = SECONDS) ->
         "p95_ms": round(flat[int(len(flat) * 0.95)], 3),
         "p99_ms": round(flat[int(len(flat) * 0.99)], 3),
         "mean_ms": round(statistics.fmean(flat), 3),
-        "errors_status": 0,
-        "errors_socket": 0,
+        "errors": 0,
+        "load_average": [load(), load()],
     }
     log(
-        f"{'bare SQL':>14}: {result['rps']:8.1f} q/s    p50 {result['p50_ms']:7.2f}  "
+        f"{'bare SQL':>18}: {result['rps']:8.1f} q/s    p50 {result['p50_ms']:7.2f}  "
         f"p95 {result['p95_ms']:7.2f} ms"
     )
     return result
 
 
-def profile_view(lines: list[str], count: int = 200) -> dict[str, Any]:
-    """Where the panorama's time goes, in one process: cProfile of the view through Django's test client,
-    and the time spent waiting for SQL (execute_wrapper)."""
-    from django.db import connection
-    from django.test import Client
+def scenario_targets(tokens: list[str]) -> dict[str, list[str]]:
+    from bench import fixtures
 
-    sql_time = [0.0, 0]
-    by_statement: dict[str, float] = {}
-
-    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent = time.perf_counter() - start
-            sql_time[0] += spent
-            sql_time[1] += 1
-            key = " ".join(sql.split())[:90]
-            by_statement[key] = by_statement.get(key, 0.0) + spent
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    profiler = cProfile.Profile()
-    started = time.perf_counter()
-    with connection.execute_wrapper(timer):
-        profiler.enable()
-        for i in range(count):
-            _method, path, cookie, _body = lines[i % len(lines)].split("|", 3)
-            client.cookies.load(cookie)
-            client.get(path)
-        profiler.disable()
-    total = time.perf_counter() - started
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    panorama, _statements = fixtures.panorama_targets()
     return {
-        "requests": count,
-        "ms_per_request": round(total / count * 1000, 2),
-        "sql_ms_per_request": round(sql_time[0] / count * 1000, 2),
-        "queries_per_request": round(sql_time[1] / count, 1),
-        "sql_ms_per_request_by_statement": {
-            k: round(v / count * 1000, 2) for k, v in sorted(by_statement.items(), key=lambda kv: -kv[1])[:10]
-        },
-        "top_functions_by_own_time": out.getvalue().splitlines()[-16:],
+        "panorama": panorama,
+        "pharmacist_lookup": fixtures.status_targets(),
+        "request_page": fixtures.request_page_targets(),
+        "reviewer_queue": fixtures.reviewer_targets(),
+        "submission": fixtures.submission_targets(tokens),
     }
 
 
-def api_available() -> bool:
-    return (ROOT / "pme" / "api" / "__init__.py").exists()
+def ceiling_targets(tokens: list[str]) -> dict[str, list[str]]:
+    from bench import fixtures
+
+    return {
+        "minimal_view": fixtures.minimal_targets(),
+        "logged_in_view": fixtures.logged_in_targets(),
+        "api_minimal": fixtures.api_minimal_targets(tokens),
+    }
 
 
-def api_tokens(count: int) -> list[str]:
-    from pme.accounts.models import Role, User
+def run_stage(server: Server, tokens: list[str]) -> dict[str, Any]:
+    """Ceilings, every scenario, ceilings again; the reference is the mean of its two measures."""
+    scenarios = scenario_targets(tokens)
+    ceilings = ceiling_targets(tokens)
+    server.start()
+    try:
+        before = {name: wrk(name, lines) for name, lines in ceilings.items()}
+        results = {name: wrk(name, lines) for name, lines in scenarios.items()}
+        after = {name: wrk(f"{name} (again)", lines) for name, lines in ceilings.items()}
+    finally:
+        server.stop()
+    for name in ceilings:
+        first, second = before[name], after[name]
+        results[name] = {
+            **first,
+            "rps": round((first["rps"] + second["rps"]) / 2, 1),
+            "rps_before_and_after": [first["rps"], second["rps"]],
+            "load_average": first["load_average"] + second["load_average"],
+        }
+    from bench.breakdown import breakdown_all
 
-    prescribers = User.objects.filter(role=Role.PRESCRIBER, username__startswith="gen-p").order_by("pk")[
-        :count
+    return {
+        "scenarios": results,
+        "ratios": stage_ratios(results),
+        "breakdown": breakdown_all({**ceilings, **scenarios}),
+    }
+
+
+def stage_ratios(results: dict[str, Any]) -> dict[str, Any]:
+    reference = results[REFERENCE]["rps"]
+    anonymous = results["minimal_view"]["rps"]
+    api = results["api_minimal"]["rps"]
+    return {
+        name: {
+            "vs_logged_in_view": round(r["rps"] / reference, 3),
+            "vs_minimal_view": round(r["rps"] / anonymous, 3),
+            "vs_api_minimal": round(r["rps"] / api, 3) if name == "submission" else None,
+        }
+        for name, r in results.items()
+    }
+
+
+def persistent_connections(server: Server, tokens: list[str]) -> dict[str, Any]:
+    """The fixed page behind login and the pharmacist look-up with one connection per request
+    (DATABASE_CONN_MAX_AGE=0) and with the default persistent connections, back to back."""
+    from bench import fixtures
+
+    lines = {"logged_in_view": fixtures.logged_in_targets(), "pharmacist_lookup": fixtures.status_targets()}
+    out: dict[str, Any] = {}
+    for label, age in (("per_request", "0"), ("persistent", "60")):
+        server.start(DATABASE_CONN_MAX_AGE=age)
+        try:
+            out[label] = {name: wrk(f"{name} age={age}", x) for name, x in lines.items()}
+        finally:
+            server.stop()
+    out["gain"] = {
+        name: round(out["persistent"][name]["rps"] / out["per_request"][name]["rps"], 3) for name in lines
+    }
+    return out
+
+
+# --- the load and recovery drills -----------------------------------------------------------------------
+
+
+def table_checksums(conn: Any) -> dict[str, list[int]]:
+    """Rows and an order-free checksum (sum of 60 bits of each row's md5) of every table of the schema."""
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        ).fetchall()
     ]
-    return [
-        manage("create_api_token", "--username", p.username, "--name", "bench", "--days", "1")
-        .strip()
-        .split()[-1]
-        for p in prescribers
-    ]
+    out: dict[str, list[int]] = {}
+    for table in tables:
+        row = conn.execute(
+            "SELECT count(*), coalesce(sum(('x' || left(md5(t::text), 15))::bit(60)::bigint), 0) "
+            f'FROM "{table}" t'
+        ).fetchone()
+        out[table] = [int(row[0]), int(row[1])]
+    return out
+
+
+def locust(plan_path: Path, seconds: int) -> subprocess.Popen[str]:
+    prefix = VAR / "locust"
+    return subprocess.Popen(
+        [
+            str(BIN / "locust"),
+            "-f",
+            "bench/locustfile.py",
+            "--headless",
+            "--only-summary",
+            "-u",
+            str(LOCUST_USERS),
+            "-r",
+            str(max(1, LOCUST_USERS // 4)),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            BASE,
+            "--csv",
+            str(prefix),
+            "--exit-code-on-error",
+            "0",
+            "--stop-timeout",
+            "10",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "LOCUST_PLAN": str(plan_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def locust_stats() -> dict[str, Any]:
+    import csv
+
+    pages: dict[str, Any] = {}
+    with (VAR / "locust_stats.csv").open() as stats:
+        for row in csv.DictReader(stats):
+            pages[row["Name"]] = {
+                "requests": int(row["Request Count"]),
+                "errors": int(row["Failure Count"]),
+                "rps": round(float(row["Requests/s"]), 1),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+            }
+    failures = []
+    failures_file = VAR / "locust_failures.csv"
+    if failures_file.exists():
+        with failures_file.open() as found:
+            failures = [dict(r) for r in csv.DictReader(found)][:20]
+    return {"pages": pages, "failures": failures}
+
+
+def drills(server: Server, tokens: list[str]) -> dict[str, Any]:
+    """The load drill with a backup taken in the middle of it, then the restore and its comparison."""
+    import psycopg
+
+    from bench import fixtures
+
+    plan_path = VAR / "locust-plan.json"
+    plan_path.write_text(json.dumps(fixtures.locust_plan(tokens)))
+    result: dict[str, Any] = {"users": LOCUST_USERS, "seconds": LOCUST_SECONDS}
+    dump = VAR / "backup.dump"
+    server.start()
+    try:
+        log(f"Load drill: {LOCUST_USERS} simulated people of every role for {LOCUST_SECONDS} s")
+        drill = locust(plan_path, LOCUST_SECONDS)
+        time.sleep(min(10, LOCUST_SECONDS / 4))
+        with psycopg.connect(DATABASE_URL) as snapshot_conn:
+            snapshot_conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            exported = snapshot_conn.execute("SELECT pg_export_snapshot()").fetchone()
+            assert exported is not None
+            snapshot = exported[0]
+            log(f"Backup under load: pg_dump of snapshot {snapshot}")
+            load_at_dump = load()
+            started = time.perf_counter()
+            subprocess.run(
+                ["pg_dump", "--format=custom", f"--snapshot={snapshot}", "--file", str(dump), DATABASE_URL],
+                check=True,
+                capture_output=True,
+            )
+            result["dump_seconds"] = round(time.perf_counter() - started, 1)
+            result["dump_megabytes"] = round(dump.stat().st_size / 1e6, 1)
+            result["dump_load_average"] = [load_at_dump, load()]
+            expected = table_checksums(snapshot_conn)  # the same snapshot the dump saw
+            snapshot_conn.execute("COMMIT")
+        output, _ = drill.communicate(timeout=LOCUST_SECONDS + 120)
+        result["load"] = locust_stats()
+        result["load"]["output_tail"] = output.splitlines()[-5:]
+        result["load"]["load_average_after"] = load()
+    finally:
+        server.stop()
+    log("Restore into an empty database")
+    recreate_database(RESTORE_URL)
+    started = time.perf_counter()
+    subprocess.run(
+        ["pg_restore", "--jobs=2", "--no-owner", "--exit-on-error", "--dbname", RESTORE_URL, str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    result["restore_seconds"] = round(time.perf_counter() - started, 1)
+    with psycopg.connect(RESTORE_URL) as restored:
+        found = table_checksums(restored)
+    different = sorted(t for t in set(expected) | set(found) if expected.get(t) != found.get(t))
+    result["tables_compared"] = len(expected)
+    result["rows_compared"] = sum(n for n, _sum in expected.values())
+    result["tables_different"] = different
+    result["restore_identical"] = not different
+    drop_database(RESTORE_URL)
+    dump.unlink(missing_ok=True)
+    pages = result["load"]["pages"]
+    total = pages.get("Aggregated", {})
+    log(
+        f"Load drill: {total.get('requests', 0)} requests, {total.get('errors', 0)} errors, "
+        f"p95 {total.get('p95_ms')} ms; dump {result['dump_seconds']} s, "
+        f"restore {result['restore_seconds']} s, "
+        f"{result['tables_compared']} tables / {result['rows_compared']:,} rows "
+        f"{'identical' if not different else 'DIFFERENT: ' + ', '.join(different)}"
+    )
+    return result
+
+
+# --- the whole run --------------------------------------------------------------------------------------
 
 
 def machine() -> dict[str, Any]:
@@ -290,7 +504,7 @@ def machine() -> dict[str, Any]:
     memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
     import psycopg
 
-    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres") as conn:
+    with psycopg.connect(admin_url(DATABASE_URL)) as conn:
         row = conn.execute("SHOW server_version").fetchone()
     return {
         "nproc": os.cpu_count(),
@@ -302,7 +516,17 @@ def machine() -> dict[str, Any]:
     }
 
 
+def preflight() -> None:
+    missing = [tool for tool in ("wrk", "pg_dump", "pg_restore") if shutil.which(tool) is None]
+    if not (BIN / "locust").exists():
+        missing.append("locust (make venv)")
+    if missing:
+        raise SystemExit(f"make bench needs: {', '.join(missing)} (wrk: apt-get install wrk)")
+
+
 def main() -> int:
+    preflight()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))  # stop the server on the way out
     started = time.perf_counter()
     VAR.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {
@@ -310,13 +534,12 @@ def main() -> int:
         "machine": machine(),
         "connections": CONNECTIONS,
         "seconds_per_scenario": SECONDS,
+        "reference": REFERENCE,
         "generation": [],
-        "scaling": {},
-        "scenarios": {},
-        "baselines": {},
+        "stages": {},
     }
-    log(f"Database {DATABASE_URL}: recreating, migrating")
-    recreate_database()
+    log(f"Database {DATABASE_URL}: recreating, migrating; server on port {PORT}")
+    recreate_database(DATABASE_URL)
     manage("migrate", "--no-input")
     manage("createcachetable")
     manage("collectstatic", "--no-input")
@@ -327,43 +550,32 @@ def main() -> int:
 
     current = 0
     server = Server()
+    tokens: list[str] = []
     for seed, stage in enumerate(STAGES, start=1):
-        log(f"Generating {stage - current:,} requests (to {stage:,})")
+        log(f"Generating {stage - current:,} requests (to {stage:,}), load {load():.2f}")
         t0 = time.perf_counter()
         output = manage(
             "generate_data", "--requests", str(stage - current), "--seed", str(seed), "--no-progress"
         )
-        seconds = time.perf_counter() - t0
         report["generation"].append(
-            {"added": stage - current, "total": stage, "seconds": round(seconds, 1), "output": output.strip()}
+            {
+                "added": stage - current,
+                "total": stage,
+                "seconds": round(time.perf_counter() - t0, 1),
+                "load_average": load(),
+                "output": output.strip(),
+            }
         )
         log(output.strip())
         current = stage
-        panorama_lines, statements = fixtures.panorama_targets()
-        status_lines = fixtures.status_targets()
-        server.start()
-        try:
-            stage_results = {
-                "panorama": wrk("panorama", panorama_lines),
-                "pharmacist_lookup": wrk("pharmacist", status_lines),
-            }
-            report["scaling"][str(stage)] = stage_results
-            if stage == STAGES[-1]:
-                scenarios = report["scenarios"]
-                scenarios.update(stage_results)
-                scenarios["request_page"] = wrk("request_page", fixtures.request_page_targets())
-                scenarios["reviewer_queue"] = wrk("reviewer_queue", fixtures.reviewer_targets())
-                if api_available():
-                    scenarios["submission"] = wrk("submission", fixtures.submission_targets(api_tokens(20)))
-                else:
-                    report["submission_skipped"] = "the JSON API (pme/api) is not in this branch yet"
-                report["baselines"]["minimal_view"] = wrk("minimal_view", fixtures.minimal_targets())
-        finally:
-            server.stop()
-        if stage == STAGES[-1]:
-            report["baselines"]["bare_sql_panorama"] = bare_sql(statements)
-            report["profile_panorama"] = profile_view(panorama_lines)
-    report["ratios"] = ratios(report)
+        tokens = tokens or fixtures.api_tokens(20)
+        report["stages"][str(stage)] = run_stage(server, tokens)
+        if stage == STAGES[0]:
+            report["persistent_connections"] = persistent_connections(server, tokens)
+    _lines, statements = fixtures.panorama_targets()
+    report["bare_sql_panorama"] = bare_sql(statements)
+    report["drills"] = drills(server, tokens)
+    report["growth"] = growth(report)
     report["catalogue_search"] = catalogue_search()
     report["crash_test"] = crash_test()
     report["total_seconds"] = round(time.perf_counter() - started, 1)
@@ -371,28 +583,20 @@ def main() -> int:
     return 0
 
 
-def ratios(report: dict[str, Any]) -> dict[str, Any]:
-    minimal = report["baselines"].get("minimal_view")
-    sql = report["baselines"].get("bare_sql_panorama")
-    out: dict[str, Any] = {}
-    for name, r in report["scenarios"].items():
-        out[name] = {
-            "throughput_vs_minimal_view": round(r["rps"] / minimal["rps"], 3) if minimal else None,
-            "p95_vs_bare_sql": round(r["p95_ms"] / sql["p95_ms"], 2) if sql else None,
-            "p50_vs_bare_sql": round(r["p50_ms"] / sql["p50_ms"], 2) if sql else None,
-            "throughput_vs_bare_sql": round(r["rps"] / sql["rps"], 3) if sql else None,
+def growth(report: dict[str, Any]) -> dict[str, Any]:
+    """p50 and p95 at the largest stage over the smallest, per scenario."""
+    stages = sorted(report["stages"], key=int)
+    if len(stages) < 2:
+        return {}
+    first, last = report["stages"][stages[0]]["scenarios"], report["stages"][stages[-1]]["scenarios"]
+    return {
+        name: {
+            "p50": round(last[name]["p50_ms"] / first[name]["p50_ms"], 2),
+            "p95": round(last[name]["p95_ms"] / first[name]["p95_ms"], 2),
         }
-    stages = sorted(report["scaling"], key=int)
-    if len(stages) > 1:
-        first, last = report["scaling"][stages[0]], report["scaling"][stages[-1]]
-        out["growth_largest_vs_smallest"] = {
-            name: {
-                "p50": round(last[name]["p50_ms"] / first[name]["p50_ms"], 2),
-                "p95": round(last[name]["p95_ms"] / first[name]["p95_ms"], 2),
-            }
-            for name in first
-        }
-    return out
+        for name in first
+        if name in last
+    }
 
 
 def catalogue_search() -> dict[str, Any]:
@@ -413,9 +617,6 @@ def catalogue_search() -> dict[str, Any]:
 
 
 def crash_test() -> dict[str, Any]:
-    if not api_available():
-        log("Crash test skipped: the JSON API (pme/api) is not in this branch yet")
-        return {"skipped": "the JSON API (pme/api) is not in this branch yet"}
     log("Crash test")
     done = subprocess.run(
         [
@@ -436,6 +637,8 @@ def crash_test() -> dict[str, Any]:
 
 
 def write(report: dict[str, Any]) -> None:
+    from bench.report import markdown
+
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.date.today().isoformat()
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
@@ -444,58 +647,48 @@ def write(report: dict[str, Any]) -> None:
     print(markdown(report))
 
 
-def markdown(report: dict[str, Any]) -> str:
-    m = report["machine"]
-    rows = [
-        f"# Benchmark {report['date']}",
-        "",
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, PostgreSQL {m['postgresql']}, "
-        f"Python {m['python']}; load average at start {m['load_average_at_start'][0]:.2f}. "
-        f"{report['connections']} connections, {report['seconds_per_scenario']} s per scenario.",
-        "",
-        "| Scenario | req/s | p50 ms | p95 ms | p99 ms | errors | × minimal view (req/s) "
-        "| × bare SQL (p95) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, r in {**report["scenarios"], **report["baselines"]}.items():
-        ratio = report["ratios"].get(name, {})
-        rows.append(
-            f"| {name} | {r['rps']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['p99_ms']:.2f} | "
-            f"{r['errors_status'] + r['errors_socket']} | {ratio.get('throughput_vs_minimal_view', '')} | "
-            f"{ratio.get('p95_vs_bare_sql', '')} |"
-        )
-    rows += [
-        "",
-        "| Requests | scenario | req/s | p50 ms | p95 ms | p99 ms |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
-    for stage, results in report["scaling"].items():
-        for name, r in results.items():
-            rows.append(
-                f"| {int(stage):,} | {name} | {r['rps']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} "
-                f"| {r['p99_ms']:.2f} |"
-            )
-    rows += ["", "Generation:", ""]
-    rows += [
-        f"- {g['added']:,} requests added (total {g['total']:,}) in {g['seconds']} s"
-        for g in report["generation"]
-    ]
-    crash = report.get("crash_test", {})
-    rows += ["", f"Crash test: {json.dumps(crash.get('summary', crash), ensure_ascii=False)}", ""]
-    return "\n".join(rows) + "\n"
-
-
-def profile_only() -> int:
-    """`bench/run.py --profile`: only the panorama profile, on the database left by the last run."""
+def breakdown_only() -> int:
+    """`bench/run.py --breakdown`: only the in-process breakdown, on the database left by the last run."""
     import django
 
     django.setup()
     from bench import fixtures
+    from bench.breakdown import breakdown_all
 
-    lines, _statements = fixtures.panorama_targets()
-    print(json.dumps(profile_view(lines), indent=2, ensure_ascii=False))
+    tokens = fixtures.api_tokens(5)
+    result = breakdown_all({**ceiling_targets(tokens), **scenario_targets(tokens)})
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def measure_again() -> int:
+    """`bench/run.py --again`: the scenarios, ceilings and breakdown once more on the data left by the last
+    run (no generation), e.g. when the machine is calmer; written to bench/results/<date>-again.json."""
+    import django
+
+    preflight()
+    VAR.mkdir(parents=True, exist_ok=True)
+    django.setup()
+    from bench import fixtures
+    from pme.authorizations.models import AuthorizationRequest
+
+    requests = AuthorizationRequest.objects.count()
+    log(f"Measuring again at {requests:,} requests, load {load():.2f}")
+    tokens = fixtures.api_tokens(20)
+    result = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "requests": requests,
+        **run_stage(Server(), tokens),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{dt.date.today().isoformat()}-again.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    log(f"Written {path.relative_to(ROOT)}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(profile_only() if "--profile" in sys.argv else main())
+    if "--breakdown" in sys.argv:
+        sys.exit(breakdown_only())
+    sys.exit(measure_again() if "--again" in sys.argv else main())

@@ -106,6 +106,10 @@ TEMPLATES = [
 DATABASES = {
     "default": database_config(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'pme.sqlite3'}")),
 }
+# Persistent connections (with a health check before reuse): a request then skips PostgreSQL's connection
+# set-up, measured by `make bench` (docs/performance.md). 0 opens one per request; SQLite always does.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every worker process (throttling must hold across gunicorn workers): the database

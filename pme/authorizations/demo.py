@@ -270,6 +270,7 @@ def _one(
     AuthorizationRequest.objects.filter(pk=request.pk).update(
         submitted_at=sent,
         decided_at=decided if request.status in (Status.ACCEPTED, Status.REFUSED) else None,
+        queued_since=sent if request.queue_rank is not None else None,  # the queue waits from the sending
     )
     TimelineEntry.objects.filter(auth_request=request, action=Action.TRANSMIT).update(at=sent)
     TimelineEntry.objects.filter(auth_request=request).exclude(action=Action.TRANSMIT).update(at=decided)

@@ -21,6 +21,9 @@ from pme.authorizations.content import draft_columns
 from pme.authorizations.lifecycle import Action, Status
 from pme.core.nam import NAM
 
+# In a fixed order, so that the partial indexes' condition is the same SQL in every migration.
+OPEN_STATUS_VALUES = [Status.SUBMITTED.value, Status.IN_REVIEW.value, Status.INFORMATION_REQUESTED.value]
+
 
 class RequestKind(models.TextChoices):
     EXCEPTION_DRUG = "exception_drug", _("Exception drug")
@@ -124,6 +127,11 @@ class AuthorizationRequest(models.Model):
     refusal_reasons = models.JSONField(_("refusal reasons"), default=list, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     row_version = models.PositiveIntegerField(default=1)
+    # The review queue's order, kept by the lifecycle (pme/authorizations/queue.py), NULL when the request
+    # is not open: 0 urgent, 1 standard, 2 paused (waiting for the prescriber); and the moment the request
+    # (re)entered the queue (its sending, or the review asked).
+    queue_rank = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    queued_since = models.DateTimeField(_("waiting since"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("payment authorization request")
@@ -134,6 +142,18 @@ class AuthorizationRequest(models.Model):
             models.Index(fields=["prescriber", "submitted_at"], name="authreq_prescriber_sent"),
             models.Index(fields=["status", "submitted_at"], name="authreq_status_sent"),
             models.Index(fields=["authorized_end"], name="authreq_auth_end"),
+            # The review queue reads only open requests, in this order: its cost follows the number of
+            # open requests (a few thousand), not the size of the table.
+            models.Index(
+                fields=["queue_rank", "queued_since", "id"],
+                name="authreq_queue",
+                condition=Q(status__in=OPEN_STATUS_VALUES),
+            ),
+            models.Index(
+                fields=["assigned_to", "queue_rank", "queued_since", "id"],
+                name="authreq_queue_assigned",
+                condition=Q(status__in=OPEN_STATUS_VALUES),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -327,6 +347,23 @@ class RequestCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class QueueCount(models.Model):
+    """How many requests are open in each status, split over a few shards (the request id modulo
+    `pme.authorizations.queue.SHARDS`) so that concurrent transitions rarely wait for the same row. Kept
+    in the transaction of every transition by pme/authorizations/queue.py; the count of a status is the
+    sum of its shards."""
+
+    status = models.CharField(max_length=24, choices=Status.choices)
+    shard = models.PositiveSmallIntegerField()
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["status", "shard"], name="queuecount_status_shard")]
+
+    def __str__(self) -> str:
+        return f"{self.status}[{self.shard}]: {self.total}"
 
 
 class Notification(models.Model):

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 
 from pme.audit.codes import AuditCode
 from pme.audit.services import record
-from pme.authorizations import db_guards
+from pme.authorizations import db_guards, queue
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import (
     Attachment,
@@ -72,6 +72,7 @@ class RequestRetention:
                 for attachment in Attachment.objects.filter(auth_request_id__in=chunk):
                     paths.append(attachment.file.name)
                 Attachment.objects.filter(auth_request_id__in=chunk).delete()
+                queue.forget(AuthorizationRequest.objects.filter(pk__in=chunk))  # open ones leave the counts
                 for model in (Notification, TimelineEntry, PreviousTreatment, RequestVersion):
                     model.objects.filter(auth_request_id__in=chunk).delete()
                 deleted += (

@@ -12,6 +12,7 @@ from typing import Any
 from pme.accounts.models import User
 from pme.audit.codes import AuditCode
 from pme.audit.services import record
+from pme.authorizations import queue
 from pme.authorizations.lifecycle import next_status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
 
@@ -29,6 +30,7 @@ def transition(
     no such move from its status."""
     source = auth_request.status
     auth_request.status = next_status(source, action)
+    queue.after_transition(auth_request, source, action)  # the review queue's order and counts
     auth_request.row_version += 1
     auth_request.save()
     TimelineEntry.objects.create(

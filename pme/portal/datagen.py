@@ -4,13 +4,17 @@ Shape at full scale (3 M requests): 3.7 M insured persons of whom a few have man
 drawn with a power law, so chronic patients renew year after year), 25,000 prescribers with skewed
 activity (a person mostly stays with the same prescriber), 10,000 collaborators each working for one to
 three prescribers, drugs and indications of the catalogue with skewed popularity, and sending dates over
-ten years growing ~5 % a year. Statuses follow the age of the request: old ones are decided (accepted,
-refused, withdrawn), recent ones are still in the queue. Every sent request has a `transmit` timeline
-entry and, when decided or questioned, the entry of that decision.
+ten years growing ~5 % a year. Each sent request lives a drawn life (`_life`: accepted at once by the
+criteria check, or taken by a reviewer, perhaps questioned, then decided; a refusal sometimes reviewed) at
+rates that meet a 7-day decision target, and its status is where that life has reached today: only the
+last days' requests are still open (a few thousand at 3 M). Every event is a timeline entry (taking a
+request is not written), and open requests carry their review queue order (pme/authorizations/queue.py).
 
 Requests and timeline entries are written with PostgreSQL COPY (or batched INSERTs on SQLite) straight in
-their final state: they are inserted, never updated, so the frozen-content triggers are not involved. No
-audit events are written for generated data. Running it again *adds* N requests (ids, numbers and the
+their final state: they are inserted, never updated, so the frozen-content triggers are not involved; a
+large load on PostgreSQL drops the two tables' secondary indexes and foreign keys first and builds them
+again at the end (faster than maintaining them row by row). The queue counters are recounted after the
+load. No audit events are written for generated data. Running it again *adds* N requests (ids, numbers and the
 yearly counters continue); the users are created once. The same seed gives the same data.
 """
 
@@ -20,10 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from queue import Queue
 from typing import Any
 
 from django.db import connection, transaction
@@ -31,6 +36,7 @@ from django.db.models import Max
 
 from pme.accounts.models import Delegation, PharmacistProfile, PrescriberProfile, Profession, Role, User
 from pme.authorizations.models import AuthorizationRequest, RequestCounter, TimelineEntry
+from pme.authorizations.queue import queue_fields, rebuild_counts
 from pme.catalogue.models import Indication
 
 FULL_REQUESTS = 3_000_000
@@ -40,6 +46,7 @@ FULL_COLLABORATORS = 10_000
 PHARMACISTS = 200
 YEARS = 10
 BATCH = 20_000
+REBUILD_FROM = 50_000  # a load this large (and at least half the table) rebuilds the indexes after it
 PREFIX = "gen-"  # usernames of generated users
 UNUSABLE_PASSWORD = "!generated"
 
@@ -175,16 +182,21 @@ FIRST_NAMES = [
     "Maude",
 ]
 
-# (status, weight) of requests sent more than ~4 months ago, and of recent ones.
-OLD_STATUSES = (("accepted", 78), ("refused", 14), ("withdrawn", 4), ("information_requested", 1))
-RECENT_STATUSES = (
-    ("submitted", 22),
-    ("in_review", 12),
-    ("information_requested", 8),
-    ("accepted", 45),
-    ("refused", 10),
-    ("withdrawn", 3),
-)
+# The life of a sent request, drawn from these rates (assumed, for a 7-day standard and 72-hour urgent
+# decision target met most of the time): its status today is where that life has reached at `now`, so only
+# the last days' requests are still open (a few thousand at 3 M requests), plus the few questions the
+# prescriber has not answered yet.
+AUTOMATED_SHARE = 0.25  # accepted at once by the criteria check
+WITHDRAWN_EARLY_SHARE = 0.02  # withdrawn before a reviewer takes it
+WAIT_TO_TAKE_DAYS = {False: 1.5, True: 0.25}  # mean, exponential (standard, urgent)
+ASSESS_DAYS = 0.4  # mean time from taking to deciding
+INFORMATION_SHARE = 0.10  # the reviewer asks the prescriber first
+ANSWER_DAYS = 4.0  # mean time the prescriber takes to answer
+UNANSWERED_SHARE = 0.15  # never answered: withdrawn after 20 to 90 days
+REFUSED_SHARE, WITHDRAWN_LATE_SHARE = 0.15, 0.03  # of the manual decisions; the rest is accepted
+REVIEW_SHARE = 0.2  # of the refusals, a review is asked (within 6 months)
+REVIEW_ASKED_DAYS, REVIEW_DECIDED_DAYS = 15.0, 1.5
+URGENT_SHARE = 0.05
 DRAFT_SHARE = 0.02  # never sent: no number, no sending date
 REFUSAL = {
     "code": "criteria_not_met",
@@ -215,6 +227,7 @@ class Report:
     timeline_entries: int = 0
     users_created: int = 0
     seconds: float = 0.0
+    index_seconds: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
 
 
@@ -378,31 +391,163 @@ class Writer:
     def ts(self, epoch: float | None) -> str | None:
         if epoch is None:
             return None
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        return f"{moment:%Y-%m-%d %H:%M:%S}+00:00" if self.postgres else f"{moment:%Y-%m-%d %H:%M:%S}"
+        # isoformat is C code, several times faster than strftime: "2026-12-01 16:44:12+00:00" (SQLite
+        # stores UTC without the offset).
+        text = dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat(" ")
+        return text if self.postgres else text[:19]
 
     def boolean(self, value: bool) -> str:
         return ("t" if value else "f") if self.postgres else ("1" if value else "0")
 
-    def uuid(self, value: uuid.UUID) -> str:
-        return str(value) if self.postgres else value.hex
+    def uuid(self, bits: int) -> str:
+        """A version-4 UUID from 128 random bits, as 32 hex digits (both databases read that form);
+        formatting it directly is several times faster than uuid.UUID."""
+        return f"{(bits & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48):032x}"
 
     def write(self, table: str, columns: Sequence[str], rows: list[list[str | None]]) -> None:
         with connection.cursor() as cursor:
             if self.postgres:
-                raw: Any = cursor.cursor  # the psycopg cursor under Django's wrapper
-                names = ", ".join(columns)
-                with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    copy.write(
-                        "".join("\t".join(r"\N" if v is None else v for v in row) + "\n" for row in rows)
-                    )
+                _copy(cursor.cursor, table, columns, rows)  # the psycopg cursor under Django's wrapper
             else:
                 marks = ", ".join("%s" for _ in columns)
                 cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-def _weighted(choices: Sequence[tuple[str, int]]) -> list[str]:
-    return [status for status, weight in choices for _ in range(weight)]
+def _copy(cursor: Any, table: str, columns: Sequence[str], rows: list[list[str | None]]) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write("".join(["\t".join([r"\N" if v is None else v for v in row]) + "\n" for row in rows]))
+
+
+class CopyPipe:
+    """COPY batches sent from a second thread on the same PostgreSQL connection (same transaction), so
+    that the next batch is drawn while the server takes in the last one; at most one batch waits."""
+
+    def __init__(self) -> None:
+        self.raw: Any = connection.connection  # the psycopg connection, inside the caller's transaction
+        self.batches: Queue[list[tuple[str, Sequence[str], list[list[str | None]]]] | None] = Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="datagen-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                with self.raw.cursor() as cursor:
+                    for table, columns, rows in batch:
+                        _copy(cursor, table, columns, rows)
+            except BaseException as error:  # handed to the main thread by put() or close()
+                self.error = error
+
+    def put(self, batch: list[tuple[str, Sequence[str], list[list[str | None]]]]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)
+
+    def close(self) -> None:
+        self.batches.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+class Life:
+    """What happened to one sent request up to `now`: its timeline events (at, action, from, to, by a
+    reviewer, note), its status and the fields that follow from them."""
+
+    __slots__ = (
+        "assigned",
+        "automated",
+        "decided_at",
+        "events",
+        "is_review",
+        "last_at",
+        "queued_since",
+        "refused_once",
+        "status",
+    )
+
+    def __init__(self, sent: float) -> None:
+        self.events: list[tuple[float, str, str, str, bool, str]] = [
+            (sent, "transmit", "draft", "submitted", False, "")
+        ]
+        self.status = "submitted"
+        self.last_at = self.queued_since = sent
+        self.decided_at: float | None = None
+        self.assigned = self.automated = self.is_review = self.refused_once = False
+
+    def move(self, at: float, action: str, to: str, *, by_reviewer: bool = True, note: str = "") -> None:
+        self.events.append((at, action, self.status, to, by_reviewer, note))
+        self.status, self.last_at = to, at
+
+
+INFORMATION_NOTE = "Veuillez joindre le dernier résultat de laboratoire."
+
+
+def _life(rng: random.Random, sent: float, urgent: bool, now: float) -> Life:
+    """Draws the request's life and stops at `now` (events after it have not happened yet)."""
+    day = 86_400.0
+    life = Life(sent)
+    if rng.random() < AUTOMATED_SHARE:
+        at = sent + 30
+        if at <= now:
+            life.move(at, "accept_automatically", "accepted", by_reviewer=False)
+            life.decided_at, life.automated = at, True
+        return life
+    if rng.random() < WITHDRAWN_EARLY_SHARE:
+        at = sent + rng.expovariate(1.0) * day
+        if at <= now:
+            life.move(at, "withdraw", "withdrawn", by_reviewer=False)
+        return life
+    at = sent + rng.expovariate(1 / WAIT_TO_TAKE_DAYS[urgent]) * day  # taken (no timeline entry written)
+    if at > now:
+        return life
+    life.status, life.assigned = "in_review", True
+    at += rng.expovariate(1 / ASSESS_DAYS) * day
+    if at > now:
+        return life
+    if rng.random() < INFORMATION_SHARE:
+        life.move(at, "request_information", "information_requested", note=INFORMATION_NOTE)
+        if rng.random() < UNANSWERED_SHARE:
+            at += rng.uniform(20, 90) * day
+            if at <= now:
+                life.move(at, "withdraw", "withdrawn", by_reviewer=False)
+            return life
+        at += rng.expovariate(1 / ANSWER_DAYS) * day
+        if at > now:
+            return life
+        life.move(at, "answer", "in_review", by_reviewer=False, note="Résultat joint.")
+        at += rng.expovariate(1 / ASSESS_DAYS) * day
+        if at > now:
+            return life
+    draw = rng.random()
+    if draw < WITHDRAWN_LATE_SHARE:
+        life.move(at, "withdraw", "withdrawn", by_reviewer=False)
+        return life
+    if draw >= WITHDRAWN_LATE_SHARE + REFUSED_SHARE:
+        life.move(at, "accept", "accepted")
+        life.decided_at = at
+        return life
+    life.move(at, "refuse", "refused", note=REFUSAL["fr"])
+    life.decided_at, life.refused_once = at, True
+    if rng.random() >= REVIEW_SHARE:
+        return life
+    at += min(rng.expovariate(1 / REVIEW_ASKED_DAYS), 180) * day
+    if at > now:
+        return life
+    life.move(at, "ask_review", "in_review", by_reviewer=False, note="Nouveaux éléments au dossier.")
+    life.is_review, life.assigned, life.queued_since = True, False, at  # back in the queue, unassigned
+    at += rng.expovariate(1 / REVIEW_DECIDED_DAYS) * day
+    if at > now:
+        return life
+    life.assigned = True
+    if rng.random() < 0.5:
+        life.move(at, "accept", "accepted")
+    else:
+        life.move(at, "refuse", "refused", note=REFUSAL["fr"])
+    life.decided_at = at
+    return life
 
 
 def generate(
@@ -410,56 +555,125 @@ def generate(
     requests: int,
     seed: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    phase: Callable[[str], None] | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Adds `requests` requests (and their timeline entries), creating the users first if needed."""
+    """Adds `requests` requests (and their timeline entries), creating the users first if needed. On
+    PostgreSQL, a large load drops the secondary indexes and foreign keys of the two tables and builds
+    them again at the end, in the same transaction (a failed load leaves the database as it was)."""
     started = time.perf_counter()
     population, users_created = ensure_population(requests=requests, seed=seed)
     report = Report(users_created=users_created)
     writer = Writer()
     moment = (now or dt.datetime.now(dt.UTC)).timestamp()
     request_columns, timeline_columns = _columns()
+    status_column = request_columns.index("status")
     next_id = (AuthorizationRequest.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     next_entry = (TimelineEntry.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     counters = dict(RequestCounter.objects.values_list("year", "last"))
     generator = _rows(population, writer, random.Random(seed), requests, moment, counters)
+    tables = [AuthorizationRequest._meta.db_table, TimelineEntry._meta.db_table]
+    rebuild = writer.postgres and requests >= max(REBUILD_FROM, (next_id - 1) // 2)
     done = 0
     with transaction.atomic():
+        dropped: list[str] = []
         if writer.postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        while done < requests:
-            size = min(BATCH, requests - done)
-            batch_requests: list[list[str | None]] = []
-            batch_entries: list[list[str | None]] = []
-            for _ in range(size):
-                row, entries = next(generator)
-                row[0] = str(next_id)
-                for entry in entries:
-                    entry[0], entry[1] = str(next_entry), str(next_id)
-                    next_entry += 1
-                    batch_entries.append(entry)
-                batch_requests.append(row)
-                status = row[request_columns.index("status")] or ""
-                report.statuses[status] = report.statuses.get(status, 0) + 1
-                next_id += 1
-            writer.write(AuthorizationRequest._meta.db_table, request_columns, batch_requests)
-            writer.write(TimelineEntry._meta.db_table, timeline_columns, batch_entries)
-            done += size
-            report.timeline_entries += len(batch_entries)
-            if progress:
-                progress(done, requests)
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                if rebuild:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending check blocks ALTER TABLE
+                    dropped = _drop_secondary(cursor, tables)
+        pipe = CopyPipe() if writer.postgres else None
+        try:
+            while done < requests:
+                size = min(BATCH, requests - done)
+                batch_requests: list[list[str | None]] = []
+                batch_entries: list[list[str | None]] = []
+                for _ in range(size):
+                    row, entries = next(generator)
+                    row[0] = str(next_id)
+                    for entry in entries:
+                        entry[0], entry[1] = str(next_entry), str(next_id)
+                        next_entry += 1
+                        batch_entries.append(entry)
+                    batch_requests.append(row)
+                    status = row[status_column] or ""
+                    report.statuses[status] = report.statuses.get(status, 0) + 1
+                    next_id += 1
+                if pipe is not None:
+                    pipe.put(
+                        [
+                            (tables[0], request_columns, batch_requests),
+                            (tables[1], timeline_columns, batch_entries),
+                        ]
+                    )
+                else:
+                    writer.write(tables[0], request_columns, batch_requests)
+                    writer.write(tables[1], timeline_columns, batch_entries)
+                done += size
+                report.timeline_entries += len(batch_entries)
+                if progress:
+                    progress(done, requests)
+        finally:
+            if pipe is not None:
+                pipe.close()
+        if dropped:
+            if phase:
+                phase(f"Building {len(dropped)} indexes and foreign keys again")
+            index_started = time.perf_counter()
+            with connection.cursor() as cursor:
+                for statement in dropped:
+                    cursor.execute(statement)
+            report.index_seconds = time.perf_counter() - index_started
         for year, last in counters.items():
             RequestCounter.objects.update_or_create(year=year, defaults={"last": last})
+        rebuild_counts()  # the statuses were written directly: the queue counters follow the table
         if writer.postgres:
             _reset_sequences()
     if writer.postgres:
+        if phase:
+            phase("VACUUM ANALYZE")
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {AuthorizationRequest._meta.db_table}")
-            cursor.execute(f"ANALYZE {TimelineEntry._meta.db_table}")
+            # The visibility map and statistics, so that the benchmark only reads (VACUUM cannot run in
+            # a caller's transaction: then statistics only).
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+            for table in tables:
+                cursor.execute(f"{command} {table}")
     report.requests = done
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _drop_secondary(cursor: Any, tables: Sequence[str]) -> list[str]:
+    """Drops the foreign keys, unique constraints and indexes of `tables` other than their primary keys,
+    and returns the statements that create them again (foreign keys last, once the indexes exist)."""
+    indexes: list[str] = []
+    foreign_keys: list[str] = []
+    drops: list[str] = []
+    for table in tables:
+        cursor.execute(
+            "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY conname",
+            [table],
+        )
+        for name, kind, definition in cursor.fetchall():
+            drops.append(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            target = foreign_keys if kind == "f" else indexes
+            target.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY i.relname",
+            [table],
+        )
+        for name, definition in cursor.fetchall():
+            drops.append(f'DROP INDEX "{name}"')
+            indexes.append(definition)
+    for statement in drops:
+        cursor.execute(statement)
+    return indexes + foreign_keys
 
 
 def _reset_sequences() -> None:
@@ -524,7 +738,6 @@ def _rows(
         "row_version": "1",
     }
     template: list[str | None] = [defaults.get(name) for name in columns]
-    old, recent = _weighted(OLD_STATUSES), _weighted(RECENT_STATUSES)
     prescribers, indications = population.prescriber_ids, population.indications
     n_prescribers, n_indications = len(prescribers), len(indications)
     reviewers = population.reviewer_ids
@@ -552,59 +765,54 @@ def _rows(
         else:
             prescriber = prescribers[int(n_prescribers * rng.random() ** 2)]
         indication, drug = indications[int(n_indications * rng.random() ** 2)]
-        age = now - sent
         row = template.copy()
         draft = rng.random() < DRAFT_SHARE
+        urgent = rng.random() < URGENT_SHARE
+        reviewer = str(reviewers[person % len(reviewers)])
         entries: list[list[str | None]] = []
         if draft:
-            status = "draft" if age < 365 * day else "withdrawn"
+            status = "draft" if now - sent < 365 * day else "withdrawn"
             row[index["number"]] = None
             row[index["submitted_at"]] = None
+            decided = sent
         else:
-            status = rng.choice(old if age > 120 * day else recent)
             year = dt.datetime.fromtimestamp(sent, dt.UTC).year
             counters[year] = counters.get(year, 0) + 1
             row[index["number"]] = f"{year}-{counters[year]:06d}"
             row[index["submitted_at"]] = writer.ts(sent)
-            entries.append(_entry(writer, sent, prescriber, "transmit", "draft", "submitted"))
-        decided = sent + rng.uniform(0.2, 12) * day
-        if decided > now:
-            decided = now - 60
-        reviewer = str(reviewers[person % len(reviewers)])
-        if status in ("accepted", "refused"):
-            row[index["decided_at"]] = writer.ts(decided)
-            row[index["assigned_to_id"]] = reviewer
-        if status == "accepted":
-            automated = rng.random() < 0.3
-            row[index["automated"]] = writer.boolean(automated)
-            begin = dt.datetime.fromtimestamp(decided, dt.UTC).date()
-            row[index["authorized_start"]] = begin.isoformat()
-            row[index["authorized_end"]] = (begin + dt.timedelta(days=365)).isoformat()
-            row[index["authorized_quantity"]] = "26 seringues"
-            action = "accept_automatically" if automated else "accept"
-            before = "submitted" if automated else "in_review"
-            entries.append(
-                _entry(writer, decided, None if automated else int(reviewer), action, before, status)
+            life = _life(rng, sent, urgent, now)
+            status, decided = life.status, life.last_at
+            for at, action, before, after, by_reviewer, note in life.events:
+                actor = (
+                    int(reviewer)
+                    if by_reviewer
+                    else (None if action == "accept_automatically" else prescriber)
+                )
+                entries.append(_entry(writer, at, actor, action, before, after, note))
+            if life.decided_at is not None:
+                row[index["decided_at"]] = writer.ts(life.decided_at)
+            if life.assigned:
+                row[index["assigned_to_id"]] = reviewer
+            if life.is_review:
+                row[index["is_review"]] = writer.boolean(True)
+            if status == "accepted":
+                row[index["automated"]] = writer.boolean(life.automated)
+                begin = dt.datetime.fromtimestamp(life.decided_at or sent, dt.UTC).date()
+                row[index["authorized_start"]] = begin.isoformat()
+                row[index["authorized_end"]] = (begin + dt.timedelta(days=365)).isoformat()
+                row[index["authorized_quantity"]] = "26 seringues"
+            elif status == "refused" or life.refused_once:
+                row[index["refusal_reasons"]] = refusal
+            rank, _since = queue_fields(
+                status=status, urgency="urgent" if urgent else "standard", queued_since=None
             )
-        elif status == "refused":
-            row[index["refusal_reasons"]] = refusal
-            entries.append(
-                _entry(writer, decided, int(reviewer), "refuse", "in_review", status, REFUSAL["fr"])
-            )
-        elif status == "information_requested":
-            row[index["assigned_to_id"]] = reviewer
-            note = "Veuillez joindre le dernier résultat de laboratoire."
-            entries.append(
-                _entry(writer, decided, int(reviewer), "request_information", "in_review", status, note)
-            )
-        elif status == "in_review":
-            row[index["assigned_to_id"]] = reviewer
-        elif status == "withdrawn" and not draft:
-            entries.append(_entry(writer, decided, prescriber, "withdraw", "submitted", status))
+            if rank is not None:
+                row[index["queue_rank"]] = str(rank)
+                row[index["queued_since"]] = writer.ts(life.queued_since)
         row[index["status"]] = status
         row[index["request_type"]] = "first" if rng.random() < 0.55 else "renewal"
-        row[index["urgency"]] = "urgent" if rng.random() < 0.05 else "standard"
-        if row[index["urgency"]] == "urgent":
+        if urgent:
+            row[index["urgency"]] = "urgent"
             row[index["urgency_reason"]] = "Hospitalisation récente."
         row[index["prescriber_id"]] = str(prescriber)
         row[index["entered_by_id"]] = str(prescriber)
@@ -614,7 +822,7 @@ def _rows(
         row[index["drug_id"]], row[index["indication_id"]] = str(drug), str(indication)
         row[index["requested_start"]] = dt.datetime.fromtimestamp(sent, dt.UTC).date().isoformat()
         row[index["requested_duration"]] = "12"
-        row[index["submission_token"]] = writer.uuid(uuid.UUID(int=rng.getrandbits(128), version=4))
+        row[index["submission_token"]] = writer.uuid(rng.getrandbits(128))
         created = writer.ts(sent - rng.uniform(60, 3 * day))
         row[index["created_at"]] = created
         row[index["updated_at"]] = writer.ts(decided) if status != "draft" else created

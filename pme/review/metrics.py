@@ -188,12 +188,14 @@ def _backlog(at: dt.datetime) -> tuple[list[tuple[str, int]], int]:
 
     requests = list(
         _with_queue_order(AuthorizationRequest.objects.filter(status__in=QUEUE_STATUSES)).only(
-            "pk", "submitted_at", "urgency", "status"
+            "pk", "submitted_at", "urgency", "status", "queued_since"
         )
     )
     counts = [0] * len(BACKLOG_BUCKETS)
     for item in requests:
-        age_days = (at - item.queued_since).total_seconds() / 86400  # type: ignore[attr-defined]
+        since = item.queued_since or item.submitted_at
+        assert since is not None  # an open request was sent
+        age_days = (at - since).total_seconds() / 86400
         for index, (low, high) in enumerate(BACKLOG_BUCKETS):
             if age_days >= low and (high is None or age_days < high):
                 counts[index] += 1

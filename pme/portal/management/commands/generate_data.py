@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import sys
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from pme.portal import datagen
 
@@ -27,27 +36,34 @@ class Command(BaseCommand):
         if total < 1:
             self.stderr.write("--requests must be at least 1.")
             sys.exit(2)
-        started = time.perf_counter()
-        show = not options["no_progress"]
+        if options["no_progress"]:
+            report = datagen.generate(requests=total, seed=options["seed"])
+        else:
+            console = Console(file=sys.stderr)
+            with Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TaskProgressColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=console,
+            ) as bar:
+                task = bar.add_task("Requests", total=total)
 
-        def progress(done: int, of: int) -> None:
-            if not show:
-                return
-            width = 40
-            filled = width * done // of
-            elapsed = time.perf_counter() - started
-            rate = done / elapsed if elapsed else 0
-            eta = (of - done) / rate if rate else 0
-            bar = "#" * filled + "." * (width - filled)
-            self.stdout.write(f"\r[{bar}] {done:>10,}/{of:,}  {rate:,.0f}/s  eta {eta:5.0f} s", ending="")
-            self.stdout.flush()
+                def progress(done: int, of: int) -> None:
+                    bar.update(task, completed=done)
 
-        report = datagen.generate(requests=total, seed=options["seed"], progress=progress)
-        if show:
-            self.stdout.write("")
+                def phase(text: str) -> None:
+                    bar.console.log(text)
+
+                report = datagen.generate(
+                    requests=total, seed=options["seed"], progress=progress, phase=phase
+                )
         statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(report.statuses.items()))
         self.stdout.write(
             f"Added {report.requests:,} requests and {report.timeline_entries:,} timeline entries "
             f"({report.users_created:,} users created) in {report.seconds:.1f} s "
-            f"({report.requests / report.seconds:,.0f} requests/s). Statuses: {statuses}."
+            f"({report.requests / report.seconds:,.0f} requests/s; indexes rebuilt in "
+            f"{report.index_seconds:.1f} s). Statuses: {statuses}."
         )
