@@ -25,7 +25,9 @@ ATTACKER = "203.0.113.7"
 PERSON = "198.51.100.1"
 
 
-def attempt(username: str, password: str, address: str = ATTACKER, client: Client | None = None) -> tuple[int, str]:
+def attempt(
+    username: str, password: str, address: str = ATTACKER, client: Client | None = None
+) -> tuple[int, str]:
     client = client or Client(REMOTE_ADDR=address)
     response = client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
     html = response.content.decode()
