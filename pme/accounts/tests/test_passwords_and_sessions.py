@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth.password_validation import validate_password
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
