@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "pme.portal.errors.BadInputMiddleware",  # 413 for oversize bodies, 503 when the audit cannot be written
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -184,6 +185,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Bodies: forms and JSON at most DATA_UPLOAD_MAX_MEMORY_SIZE (Django's default, 2.5 MB); a multipart
+# upload (attachments, 10 MB each) at most PME_MAX_UPLOAD_BYTES in all. Larger ones get 413.
+PME_MAX_UPLOAD_BYTES = env_int("PME_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024 * 1024)
 # Uploaded attachments live outside the web root and are only ever served through an access check.
 MEDIA_ROOT = Path(os.environ.get("PME_PRIVATE_FILES", VAR_DIR / "private"))
 
