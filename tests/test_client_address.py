@@ -31,7 +31,9 @@ def test_a_forged_header_from_outside_is_ignored(prescriber):
         )
     assert AuditEvent.objects.filter(action="auth.login_failed", client_ip="203.0.113.9").count() == 5
     again = Client(REMOTE_ADDR="203.0.113.9").post(
-        "/fr/accounts/login/", {"username": prescriber.username, "password": "x"}, HTTP_X_FORWARDED_FOR="192.0.2.99"
+        "/fr/accounts/login/",
+        {"username": prescriber.username, "password": "x"},
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
     )
     assert again.status_code == 429
 

@@ -11,6 +11,7 @@ Off unless PME_ADMIN_ENABLED=1 (config/urls.py does not even route it). When on:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -60,4 +61,12 @@ class PmeAdminSite(admin.AdminSite):
         return HttpResponseRedirect(reverse("accounts:password_change"))
 
     def admin_view(self, view: Callable[..., HttpResponseBase], cacheable: bool = False) -> Any:
-        return super().admin_view(audited_admin_view(view), cacheable)
+        inner = super().admin_view(audited_admin_view(view), cacheable)
+
+        @wraps(inner)
+        def refuse_the_logged_in_without_permission(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied  # 403 at once, rather than a detour through a login they passed
+            return inner(request, *args, **kwargs)
+
+        return refuse_the_logged_in_without_permission

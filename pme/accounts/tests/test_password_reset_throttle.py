@@ -14,7 +14,9 @@ RESET = "/fr/accounts/password/reset/"
 
 
 @pytest.mark.django_db
-def test_twenty_requests_in_a_second_send_at_most_a_few_e_mails(prescriber, django_capture_on_commit_callbacks):
+def test_twenty_requests_in_a_second_send_at_most_a_few_e_mails(
+    prescriber, django_capture_on_commit_callbacks
+):
     prescriber.email_verified_at = timezone.now()
     prescriber.save()
     client = Client(REMOTE_ADDR="203.0.113.5")
