@@ -100,7 +100,8 @@ def test_under_https_the_cookies_carry_the_host_prefix():
             sys.executable,
             "-c",
             "import django; django.setup(); from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.PME_DEVICE_COOKIE_NAME, s.SESSION_COOKIE_SECURE)",
+            "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.PME_DEVICE_COOKIE_NAME, "
+            "s.SESSION_COOKIE_SECURE)",
         ],
         env={
             **__import__("os").environ,

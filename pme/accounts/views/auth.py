@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pme.accounts import throttle
+from pme.accounts import access, throttle
 from pme.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -89,12 +89,13 @@ def login(request: HttpRequest) -> HttpResponseBase:
 def _after_login(request: HttpRequest, user: User) -> HttpResponseBase:
     """Where a fresh session goes: the new password, the second factor, or the page asked for, in the
     user's own language (an English-speaking user logging in from /fr/ lands in English)."""
+    # translate_url resolves in the request's language, so it runs before switching to the user's.
+    destination = translate_url(safe_next(request, reverse("portal:home")), user.language)
     translation.activate(user.language)
     request.session[HAS_SECOND_FACTOR] = security.has_second_factor(user)
     if user.password_is_temporary:
         response = redirect("accounts:password_change")
     else:
-        destination = translate_url(safe_next(request, reverse("portal:home")), user.language)
         if needs_second_factor(user):
             step = "accounts:otp_verify" if request.session[HAS_SECOND_FACTOR] else "accounts:otp_setup"
             response = redirect(f"{reverse(step)}?{urlencode({'next': destination})}")
@@ -171,7 +172,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (ValueError, TypeError, OverflowError):
         pk = 0
-    user = User.objects.filter(pk=pk, is_active=True, email_verified_at__isnull=False).first()
+    user = access.user_for_password_reset(pk)
     if user is None or not default_token_generator.check_token(user, token):
         return link_unusable(
             request, _("This password reset link has expired or has already been used. Ask for a new one.")
@@ -212,8 +213,10 @@ def email_verify_send(request: HttpRequest) -> HttpResponse:
 def email_verify(request: HttpRequest, token: str) -> HttpResponse:
     try:
         data = signing.loads(token, salt=EMAIL_VERIFICATION_SALT, max_age=EMAIL_VERIFICATION_MAX_AGE)
-        user = User.objects.get(pk=data["user"])
-    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
+        user = access.user_by_pk(int(data["user"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        user = None
+    if user is None:
         return link_unusable(request, _("This confirmation link has expired. Ask for a new one."))
     if not security.verify_email(user, email=str(data.get("email", ""))):
         return link_unusable(request, _("This link is for an address that is no longer on the account."))
