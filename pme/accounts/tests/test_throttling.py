@@ -146,3 +146,18 @@ def test_throttling_holds_across_two_worker_processes(tmp_path):
     assert first == "200 200 200 200 200 200 200"
     second = run(worker, "dr.worker", good, "1", "10.1.1.1", env=env)
     assert second == "429"
+
+
+@pytest.mark.django_db
+def test_retention_deletes_the_counters_that_can_no_longer_delay_anyone(prescriber):
+    from pme.accounts.retention import ThrottleCounterRetention
+    from pme.core.models import ThrottleCounter
+
+    attempt(prescriber.username, "wrong")
+    assert ThrottleCounter.objects.count() == 2  # per (account, address) and per account
+    policy = ThrottleCounterRetention()
+    assert policy.apply(dry_run=False, now=timezone.now(), progress=print).counts == {"deleted": 0}
+    later = timezone.now() + timedelta(seconds=throttle.PAIR.forget_after + 1)
+    assert policy.apply(dry_run=True, now=later, progress=print).counts == {"deleted": 2}
+    assert policy.apply(dry_run=False, now=later, progress=print).counts == {"deleted": 2}
+    assert not ThrottleCounter.objects.exists()
