@@ -54,10 +54,12 @@ class PmeAdminSite(admin.AdminSite):
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
-    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:  # type: ignore[override]
         return HttpResponseRedirect(reverse("accounts:security"))
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
         return HttpResponseRedirect(reverse("accounts:password_change"))
 
     def admin_view(self, view: Callable[..., HttpResponseBase], cacheable: bool = False) -> Any:

@@ -89,7 +89,7 @@ class User(AbstractUser):
 
     def get_session_auth_fallback_hash(self) -> Iterator[str]:
         for secret in settings.SECRET_KEY_FALLBACKS:
-            yield self._session_hash(secret)
+            yield self._session_hash(str(secret))
 
     def _session_hash(self, secret: str) -> str:
         """Django's hash of the password, with the security stamp: a session stays valid only while both

@@ -98,7 +98,7 @@ def admit(key: str, policy: Backoff, *, at: float | None = None) -> int:
     # Placeholders in the order they appear: VALUES (3); the CASE of the count (1); stamp, then the
     # delay's CASE, which repeats the count's CASE once per branch; expires_at; the WHERE clause (2).
     delay_uses = policy._delay_sql(new_count).count("%s")
-    params: list[object] = [key, at + policy.delay_after(1), at + policy.forget_after]
+    params: list[str | float] = [key, at + policy.delay_after(1), at + policy.forget_after]
     params += [at, at, *([at] * delay_uses), at + policy.forget_after, at + EPSILON, at]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -162,7 +162,7 @@ def take(key: str, rate: Rate, *, at: float | None = None) -> Verdict:
     )
     first = at + rate.interval
     limit = rate.burst * rate.interval + EPSILON
-    params: list[object] = [key, first, first]
+    params: list[str | float] = [key, first, first]
     params += [at, at, rate.interval, at, at, rate.interval]
     params += [at, at, rate.interval, at, limit]
     with connection.cursor() as cursor:

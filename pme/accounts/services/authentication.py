@@ -111,6 +111,7 @@ def log_out(request: HttpRequest) -> None:
 def end_expired_session(request: HttpRequest, *, reason: str) -> None:
     """The session outlived its idle or absolute limit: recorded, then ended."""
     user = request.user
+    assert isinstance(user, User)
     with transaction.atomic():
         record(
             AuditCode.SESSION_EXPIRED, actor=user, target=user, request=request, details={"reason": reason}

@@ -18,7 +18,7 @@ def refusals(password: str, user: User) -> list[str]:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        return [error.code for error in exc.error_list]
+        return [str(error.code) for error in exc.error_list]
     return []
 
 

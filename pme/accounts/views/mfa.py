@@ -72,7 +72,7 @@ def otp_verify(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         check = security.check_second_factor(user, token=form.cleaned_data["token"], request=request)
         if check.device is not None:
-            django_otp.login(request, check.device)  # type: ignore[arg-type]
+            django_otp.login(request, check.device)
             return redirect(next_url)
         form.add_error("token", check.message())
         if check.locked_for:
