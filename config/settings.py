@@ -123,8 +123,8 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache shared by every worker process (throttling must hold across gunicorn workers): the database
-# is the one store every deployment has; set CACHE_URL-like REDIS later if measured necessary.
+# A cache shared by every worker process, in the database (the one store every deployment has). The
+# throttles do not use it: their counters need atomic updates (pme/core/throttle.py).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
