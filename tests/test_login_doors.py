@@ -5,12 +5,10 @@ bearer tokens, and the password reset. An account without a role gets in nowhere
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
-from django.urls import clear_url_caches
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -25,22 +23,6 @@ from tests.personas import client_for
 
 PASSWORD = "correct-horse-battery-staple-42"
 ADDRESS = "203.0.113.50"
-
-
-def reload_urls() -> None:
-    import config.urls
-
-    importlib.reload(config.urls)
-    clear_url_caches()
-
-
-@pytest.fixture
-def admin_on(settings):
-    settings.PME_ADMIN_ENABLED = True
-    reload_urls()
-    yield
-    settings.PME_ADMIN_ENABLED = False
-    reload_urls()
 
 
 @pytest.fixture
