@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,8 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from pme.audit.codes import AuditCode
-from pme.audit.services import record
+from pme.audit.health import audit_writable
 from pme.portal.help import all_sections, section_by_slug
 
 
@@ -57,24 +56,6 @@ def help_section(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class _RolledBack(Exception):
-    """Undoes the health check's audit event: the probe is written, then never kept."""
-
-
-def _audit_writable() -> bool:
-    """Writes an audit event the way every read does (same table, trigger, privileges), inside a
-    transaction that is then rolled back: the trail gains nothing, but a store that refuses writes
-    (full disk, revoked INSERT, a trigger that fails) is seen before users meet its 503s."""
-    try:
-        with transaction.atomic():
-            record(AuditCode.HEALTH_CHECKED, actor=None)
-            raise _RolledBack
-    except _RolledBack:
-        return True
-    except DatabaseError:  # AuditUnavailable included
-        return False
-
-
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -86,6 +67,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down", "audit": "unknown"}, status=503)
-    if not _audit_writable():
+    if not audit_writable():
         return JsonResponse({"status": "unavailable", "database": "ok", "audit": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "audit": "ok"})
