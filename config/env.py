@@ -5,6 +5,7 @@ Settings are read from the process environment only (12-factor); `.env.example` 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -76,6 +77,19 @@ def database_config(url: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
         }
     return dict(config)
+
+
+def trusted_proxies(entries: list[str]) -> list[str]:
+    """Addresses or networks (10.0.0.0/8, ::1); a value that is neither stops the start-up."""
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PME_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                "(e.g. 10.0.0.5 or 10.0.0.0/24)."
+            ) from None
+    return entries
 
 
 def secret_key(environ: Mapping[str, str], debug: bool) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_config, env_bool, env_int, env_list, secret_key
+from config.env import database_config, env_bool, env_int, env_list, secret_key, trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PME_VAR_DIR", BASE_DIR / "var"))
@@ -25,7 +25,14 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("PME_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env_int("PME_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("PME_BEHIND_PROXY", default=False):
+# The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks);
+# from anyone else those headers are dropped (pme.core.middleware.TrustedProxyMiddleware).
+# PME_BEHIND_PROXY=1 alone trusts a proxy on the same machine (127.0.0.1, ::1).
+PME_BEHIND_PROXY = env_bool("PME_BEHIND_PROXY", default=False)
+PME_TRUSTED_PROXIES = trusted_proxies(
+    env_list("PME_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PME_BEHIND_PROXY else [])
+)
+if PME_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -38,6 +45,12 @@ SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute session lifetime: 12 hours
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_TIMEOUT = env_int("PME_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 LANGUAGE_COOKIE_SECURE = HTTPS
+# Under HTTPS the cookies carry the __Host- prefix: the browser then refuses them unless they were set
+# over HTTPS, for this exact host (no Domain) and the whole site (Path=/), so a sibling subdomain cannot
+# plant or overwrite them.
+SESSION_COOKIE_NAME = "__Host-pme_session" if HTTPS else "pme_session"
+CSRF_COOKIE_NAME = "__Host-pme_csrf" if HTTPS else "pme_csrf"
+PME_DEVICE_COOKIE_NAME = "__Host-pme_device" if HTTPS else "pme_device"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -52,7 +65,7 @@ INSTALLED_APPS = [
     "pme.review",
     "pme.api",
     "pme.portal",
-    "django.contrib.admin",
+    "pme.accounts.admin_apps.PmeAdminConfig",  # django.contrib.admin, with PME's locked site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,17 +81,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pme.core.middleware.TrustedProxyMiddleware",  # first: the client address and scheme everyone sees
     "django.middleware.security.SecurityMiddleware",
     "pme.audit.middleware.RequestContextMiddleware",  # the caller's address for audit events
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "pme.portal.errors.BadInputMiddleware",  # 413 for oversize bodies, 503 when the audit cannot be written
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "pme.accounts.middleware.AccountGateMiddleware",  # session timeouts, temporary password, staff 2FA
+    "pme.core.middleware.NoStoreMiddleware",  # Cache-Control: no-store for every authenticated answer
+    # Session timeouts, temporary password, second factor (in place of django-otp's middleware: the
+    # second-factor state is read from the session, without a query per request).
+    "pme.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -112,8 +129,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache shared by every worker process (throttling must hold across gunicorn workers): the database
-# is the one store every deployment has; set CACHE_URL-like REDIS later if measured necessary.
+# A cache shared by every worker process, in the database (the one store every deployment has). The
+# throttles do not use it: their counters need atomic updates (pme/core/throttle.py).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -127,18 +144,32 @@ PME_LOOKUP_WINDOW_SECONDS = env_int("PME_LOOKUP_WINDOW_SECONDS", 600, minimum=1)
 PME_BENCH_VIEWS = env_bool("PME_BENCH_VIEWS", default=False)  # bench/run.py only: adds /bench/minimal
 
 AUTH_USER_MODEL = "accounts.User"
+# Refuses inactive accounts and accounts without a role (e.g. made by createsuperuser) everywhere.
+AUTHENTICATION_BACKENDS = ["pme.accounts.backends.AccountBackend"]
+# The Django admin: off unless PME_ADMIN_ENABLED=1; even then only for Régie staff flagged is_staff who
+# passed the second factor in this session, after the same login page as everyone
+# (pme/accounts/admin_site.py).
+PME_ADMIN_ENABLED = env_bool("PME_ADMIN_ENABLED", default=False)
+# Per API token (JSON API and FHIR): PME_API_BURST calls at once, then PME_API_RATE_PER_MINUTE per minute.
+PME_API_RATE_PER_MINUTE = env_int("PME_API_RATE_PER_MINUTE", 300, minimum=1)
+PME_API_BURST = env_int("PME_API_BURST", 60, minimum=1)
+# django-otp's own per-device delays are off: pme/accounts/throttle.py locks the second factor per user,
+# with a visible message and an audit event.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# NIST SP 800-63B and ASVS 6.2: length, a blocklist, patterns and context words; no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "pme.accounts.passwords.MaximumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "pme.accounts.passwords.LengthValidator"},
+    {"NAME": "pme.accounts.passwords.BlocklistValidator"},
+    {"NAME": "pme.accounts.passwords.PatternValidator"},
     {"NAME": "pme.accounts.passwords.ContextWordsValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
 LANGUAGE_CODE = "fr"
@@ -160,6 +191,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Bodies: forms and JSON at most DATA_UPLOAD_MAX_MEMORY_SIZE (Django's default, 2.5 MB); a multipart
+# upload (attachments, 10 MB each) at most PME_MAX_UPLOAD_BYTES in all. Larger ones get 413.
+PME_MAX_UPLOAD_BYTES = env_int("PME_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024 * 1024)
 # Uploaded attachments live outside the web root and are only ever served through an access check.
 MEDIA_ROOT = Path(os.environ.get("PME_PRIVATE_FILES", VAR_DIR / "private"))
 

@@ -21,9 +21,10 @@ urlpatterns += i18n_patterns(
     path("audit/", include("pme.audit.urls")),
     path("consultation/", include("pme.consultation.urls")),
     path("review/", include("pme.review.urls")),
-    path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
+if settings.PME_ADMIN_ENABLED:  # off by default; see pme/accounts/admin_site.py
+    urlpatterns += i18n_patterns(path("admin/", admin.site.urls), prefix_default_language=True)
 
 handler400 = "pme.portal.errors.bad_request"
 handler403 = "pme.portal.errors.permission_denied"

@@ -28,16 +28,8 @@ PROTECTED_APPS = ("accounts", "audit", "authorizations", "review", "notices", "o
 UNPROTECTED_MODELS = frozenset({"RefusalReason", "RequestCounter", "ReviewerProfile"})
 # Names of the access rule's querysets: only doors may start from them.
 RULE_QUERIES = frozenset({"requests_visible_to", "status_lines_visible_to"})
-# The accounts views are being moved onto their doors on the security branch (issue 14); this set
-# must be empty when that branch lands.
-ACCOUNTS_VIEWS_IN_PROGRESS = frozenset(
-    {
-        "pme/accounts/views/auth.py",
-        "pme/accounts/views/prescriber.py",
-        "pme/accounts/views/regie.py",
-        "pme/accounts/views/tokens.py",
-    }
-)
+# The accounts views moved onto their doors on the security branch (issue 14): nothing is left here.
+ACCOUNTS_VIEWS_IN_PROGRESS: frozenset[str] = frozenset()
 
 
 def interface_modules() -> list[Path]:

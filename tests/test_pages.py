@@ -106,7 +106,7 @@ def test_logout_refuses_get(client, prescriber):
 def test_healthz_answers_with_a_database_round_trip(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "audit": "ok"}
 
 
 def test_healthz_is_503_when_the_database_is_down():

@@ -11,7 +11,7 @@ import hashlib
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from pme.accounts.models import AccessRequest, Delegation, Role, User
+from pme.accounts.models import AccessRequest, ApiToken, Delegation, Role, User
 
 
 def token_digest(token: str) -> str:
@@ -99,3 +99,20 @@ def get_account_for_admin(user: User, pk: int) -> User:
     if found is None:
         raise Http404
     return found
+
+
+def get_own_api_token(user: User, pk: int) -> ApiToken:
+    """A token of `user`; someone else's token is a 404, as an unknown one."""
+    token = ApiToken.objects.filter(user=user, pk=pk).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def user_for_password_reset(pk: int) -> User | None:
+    """The account a reset link may name: active, with a verified e-mail (else None, as unknown)."""
+    return User.objects.filter(pk=pk, is_active=True, email_verified_at__isnull=False).first()
+
+
+def user_by_pk(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()

@@ -6,9 +6,21 @@ from pme.accounts.models import AccessRequest, Delegation, PharmacistProfile, Pr
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Read-only: accounts, passwords and deactivations change only through the access administrators'
+    pages, whose services end sessions, revoke tokens and audit (pme/accounts/services/security.py)."""
+
     list_display = ("username", "first_name", "last_name", "role", "language", "is_active")
     list_filter = ("role", "is_active", "language")
     fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("PME", {"fields": ("role", "language")}))
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(AccessRequest)

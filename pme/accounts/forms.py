@@ -3,26 +3,41 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from pme.accounts.models import DelegationPermission, Language, StaffKind
 from pme.accounts.passwords import MAX_PASSWORD_LENGTH
 
 
-class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": _("The username or the password is wrong. Both are case-sensitive."),
-        "inactive": _("This account is deactivated. Contact the assistance centre."),
-    }
+class LoginForm(forms.Form):
+    """Only parses: the credentials are checked by the login door (services/authentication.py)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["username"].label = _("Username")
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
-        self.fields["password"].label = _("Password")
-        # Django's password field neither strips nor truncates: a long passphrase is checked whole.
+    INVALID = _("The username or the password is wrong. Both are case-sensitive.")
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}
+        ),
+    )
+    # Neither stripped nor truncated: a long passphrase is checked whole.
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=MAX_PASSWORD_LENGTH * 4,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+def _password_rules() -> str:
+    return " ".join(str(t) for t in password_validators_help_texts())
+
+
+# Evaluated when the form is rendered, in the language of that request (not once at import time).
+password_rules = lazy(_password_rules, str)
 
 
 def _password_field(label: Any, *, hint: bool = False) -> forms.CharField:
@@ -31,7 +46,7 @@ def _password_field(label: Any, *, hint: bool = False) -> forms.CharField:
         strip=False,
         max_length=MAX_PASSWORD_LENGTH * 4,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=" ".join(str(t) for t in password_validators_help_texts()) if hint else "",
+        help_text=password_rules() if hint else "",
     )
 
 
@@ -47,6 +62,25 @@ class NewPasswordForm(forms.Form):
         if one and two and one != two:
             self.add_error("new_password2", _("The two passwords differ."))
         return cleaned
+
+
+class ResetPasswordForm(NewPasswordForm):
+    """The reset link's form; an account with a second factor gives a code too."""
+
+    second_factor_code = forms.CharField(
+        label=_("Code of your second factor"),
+        max_length=32,
+        required=False,
+        help_text=_("The 6-digit code your authentication app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+    def __init__(self, *args: Any, second_factor: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if second_factor:
+            self.fields["second_factor_code"].required = True
+        else:
+            del self.fields["second_factor_code"]
 
 
 class ChangePasswordForm(NewPasswordForm):

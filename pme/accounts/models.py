@@ -8,15 +8,23 @@ requests (form 4313) live in `pme/accounts/access_models.py`, imported at the en
 from __future__ import annotations
 
 import re
+import secrets
+from collections.abc import Iterator
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 PROFESSIONAL_NUMBER_RE = re.compile(r"^[0-9]{7}$")
+
+
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 class Role(models.TextChoices):
@@ -64,6 +72,9 @@ class User(AbstractUser):
     # Password reset by e-mail is offered only to an address the person has proven to receive.
     email_verified_at = models.DateTimeField(_("e-mail verified on"), null=True, blank=True)
     deactivated_reason = models.CharField(_("reason for deactivation"), max_length=500, blank=True)
+    # Part of the session hash: changing it ends every session of the account for good (deactivation
+    # and every credential change do, pme/accounts/services/security.py); reactivation does not restore it.
+    security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -72,6 +83,26 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(str(secret))
+
+    def _session_hash(self, secret: str) -> str:
+        """Django's hash of the password, with the security stamp: a session stays valid only while both
+        are unchanged."""
+        return salted_hmac(
+            "pme.accounts.User.session",
+            f"{self.password}|{self.security_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def rotate_security_stamp(self) -> None:
+        self.security_stamp = new_security_stamp()
 
     @property
     def is_regie_staff(self) -> bool:

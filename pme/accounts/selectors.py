@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from pme.accounts.models import (
     AccessRequest,
     AccessRequestStatus,
+    ApiToken,
     Delegation,
     DelegationPermission,
     Role,
@@ -111,3 +112,12 @@ def find_accounts(query: str) -> QuerySet[User]:
     return User.objects.filter(
         Q(username__iexact=query) | Q(last_name__iexact=query) | Q(email__iexact=query)
     ).order_by("username")[:50]
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def delegation_history_of(account: User) -> QuerySet[Delegation]:
+    """Every delegation of a collaborator, ended ones included (the access administrators' view)."""
+    return Delegation.objects.filter(collaborator=account).select_related("prescriber")

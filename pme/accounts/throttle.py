@@ -1,75 +1,165 @@
-"""Login throttling: failed attempts slow down further attempts, per account and per address.
+"""Throttling of every way in: passwords, second-factor codes, password-reset requests and API tokens.
 
-Design goals:
-- no lockout an attacker could use against a person: every delay ends by itself, at most 15 minutes;
-- the counters live in Django's cache, the database cache in production, so every worker process sees
-  the same counts;
-- an unknown username is counted exactly like a known one, so the answers do not reveal which exist.
+Design goals (OWASP ASVS 6.3, NIST SP 800-63B 5.2.2):
+- stop online guessing without letting an attacker lock out the person the account belongs to;
+- never lock anyone out for good: every wait ends by itself;
+- count exactly across worker processes: each counter changes in one atomic SQL statement
+  (pme/core/throttle.py), never through a read-then-write;
+- an unknown username is counted exactly like a known one, so the answers reveal nothing.
 
-After FREE_FAILURES failures in a row (per account; more per address, since a clinic shares one
-address), each new attempt must wait 15, 30, 60 ... seconds after the last failure, up to MAX_DELAY.
-Attempts refused while waiting are not counted, so hammering does not lengthen the wait.
-A successful login clears the account's counter. Counters are forgotten a day after the last failure.
+Passwords have two counters:
+- per (account, address): 5 failures in a row, then 15 s, 30 s ... up to 15 minutes. It refuses every
+  attempt from that address for that account, the right password included: that is where an attacker
+  sits. The person, anywhere else, is not affected.
+- per account: 20 failures in a row from anywhere (a spread-out attack), then the same waits; it does
+  not apply to a browser that has already logged in to this account (a signed *device cookie*, OWASP's
+  "device cookies" defence), so an attacker cannot lock the person out of their own computer.
+There is no per-address limit on passwords: behind a clinic's or the Régie's network every user shares an
+address, and one person's typos (or one attacker) must not refuse everybody's right password.
+
+API tokens are 256-bit secrets and cannot be guessed; failures are counted per address only to slow down
+a broken client or a scan, and a valid token is never refused by that counter. A valid token then has its
+own rate limit (requests per minute, settings PME_API_RATE_PER_MINUTE and PME_API_BURST).
+
+The client address is REMOTE_ADDR, which pme.core.middleware.TrustedProxyMiddleware sets from
+X-Forwarded-For only when the request comes from a configured trusted proxy.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponseBase
 
-ACCOUNT_FREE_FAILURES = 5
-ADDRESS_FREE_FAILURES = 20
-MAX_DELAY = 15 * 60
-FIRST_DELAY = 15
-FORGET_AFTER = 24 * 60 * 60
+from pme.core import throttle
+from pme.core.throttle import Backoff, Rate, Verdict
+
+PAIR = Backoff(free=5)
+ACCOUNT = Backoff(free=20)
+TOKEN_ADDRESS = Backoff(free=20)
+# Second factor: 5 wrong codes in a row lock it for one minute, doubling up to one hour.
+SECOND_FACTOR = Backoff(free=5, first_delay=60, max_delay=60 * 60)
+# Password-reset requests: per username typed (known or not) and per address.
+RESET_ACCOUNT = Rate.per_window(3, 60 * 60)
+RESET_ADDRESS = Rate.per_window(20, 60 * 60)
+
+DEVICE_COOKIE_SALT = "pme.accounts.device"
+DEVICE_MAX_AGE = 365 * 24 * 60 * 60
+DEVICE_MAX_ACCOUNTS = 5
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def normalized(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def address_of(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 @dataclass(frozen=True)
-class Key:
-    cache_key: str
-    free_failures: int
+class LoginKeys:
+    pair: str
+    account: str | None  # None: this browser is known to the account, the account counter is skipped
+
+    def all(self) -> list[str]:
+        return [self.pair] + ([self.account] if self.account else [])
 
 
-def keys_for(username: str, address: str | None) -> list[Key]:
-    def digest(value: str) -> str:
-        return hashlib.sha256(value.encode()).hexdigest()[:32]
-
-    keys = [Key(f"login-fail:user:{digest(username.strip().lower())}", ACCOUNT_FREE_FAILURES)]
-    if address:
-        keys.append(Key(f"login-fail:addr:{digest(address)}", ADDRESS_FREE_FAILURES))
-    return keys
+def login_keys(request: HttpRequest, username: str) -> LoginKeys:
+    name = _digest(normalized(username))
+    pair = f"login:pair:{_digest(normalized(username) + '|' + address_of(request))}"
+    known = name in known_devices(request)
+    return LoginKeys(pair=pair, account=None if known else f"login:account:{name}")
 
 
-def delay_after(failures: int, free_failures: int) -> int:
-    """Seconds to wait after the last failure, once `failures` have happened in a row."""
-    if failures < free_failures:
-        return 0
-    return int(min(FIRST_DELAY * 2 ** (failures - free_failures), MAX_DELAY))
+def login_wait(keys: LoginKeys) -> int:
+    return max(throttle.wait_seconds(key) for key in keys.all())
 
 
-def wait_seconds(keys: list[Key], *, at: float | None = None) -> int:
-    """How long the caller must still wait before another attempt (0: go ahead)."""
-    at = time.time() if at is None else at
-    wait = 0.0
-    for key in keys:
-        state = cache.get(key.cache_key)
-        if not state:
+def admit_login(keys: LoginKeys) -> int:
+    """Counts the attempt in advance on each counter (cleared on success); returns the wait when one
+    counter refuses it. A refusal by the second counter leaves the first one counted: a rare race
+    that can only make the throttle stricter."""
+    for key, policy in ((keys.pair, PAIR), (keys.account, ACCOUNT)):
+        if key is None:
             continue
-        failures, last = state
-        wait = max(wait, last + delay_after(failures, key.free_failures) - at)
-    return max(0, int(wait + 0.999))
+        wait = throttle.admit(key, policy)
+        if wait:
+            return wait
+    return 0
 
 
-def register_failure(keys: list[Key], *, at: float | None = None) -> None:
-    at = time.time() if at is None else at
-    for key in keys:
-        failures, _last = cache.get(key.cache_key) or (0, at)
-        cache.set(key.cache_key, (failures + 1, at), FORGET_AFTER)
+def login_succeeded(keys: LoginKeys, username: str) -> None:
+    throttle.clear(keys.pair, f"login:account:{_digest(normalized(username))}")
 
 
-def register_success(keys: list[Key]) -> None:
-    """Clears the account's counter (the first key); the address keeps its own history."""
-    cache.delete(keys[0].cache_key)
+# Device cookies -----------------------------------------------------------------------------------
+
+
+def device_cookie_name() -> str:
+    return str(settings.PME_DEVICE_COOKIE_NAME)
+
+
+def known_devices(request: HttpRequest) -> list[str]:
+    raw = request.COOKIES.get(device_cookie_name(), "")
+    if not raw:
+        return []
+    try:
+        value = signing.loads(raw, salt=DEVICE_COOKIE_SALT, max_age=DEVICE_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    return [str(v) for v in value][:DEVICE_MAX_ACCOUNTS] if isinstance(value, list) else []
+
+
+def remember_device(request: HttpRequest, response: HttpResponseBase, username: str) -> None:
+    """After a successful login: this browser is known to the account from now on."""
+    name = _digest(normalized(username))
+    names = [name] + [n for n in known_devices(request) if n != name]
+    response.set_cookie(
+        device_cookie_name(),
+        signing.dumps(names[:DEVICE_MAX_ACCOUNTS], salt=DEVICE_COOKIE_SALT),
+        max_age=DEVICE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+# Second factor ------------------------------------------------------------------------------------
+
+
+def second_factor_key(user_pk: int) -> str:
+    return f"mfa:user:{user_pk}"
+
+
+# Password reset -----------------------------------------------------------------------------------
+
+
+def reset_allowed(request: HttpRequest, username: str) -> Verdict:
+    """Takes one reset request from both counters; the answer names the longer wait when refused."""
+    account = throttle.take(f"reset:account:{_digest(normalized(username))}", RESET_ACCOUNT)
+    if not account.allowed:
+        return account
+    return throttle.take(f"reset:addr:{_digest(address_of(request))}", RESET_ADDRESS)
+
+
+# API tokens ---------------------------------------------------------------------------------------
+
+
+def token_failure_key(request: HttpRequest) -> str:
+    return f"api-token-fail:addr:{_digest(address_of(request))}"
+
+
+def api_rate() -> Rate:
+    return Rate(burst=settings.PME_API_BURST, interval=60 / settings.PME_API_RATE_PER_MINUTE)
+
+
+def take_api_call(token_pk: int) -> Verdict:
+    return throttle.take(f"api:token:{token_pk}", api_rate())

@@ -7,16 +7,27 @@ The FHIR interface turns the same ApiError into an OperationOutcome (pme/api/fhi
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+MAX_JSON_DEPTH = 64  # far more than any FHIR Bundle or API body needs; parsers and validators recurse
 
 MESSAGES: dict[str, Any] = {
     "unauthorized": gettext_lazy(
         "Send a valid API token in the header Authorization: Bearer followed by the token."
     ),
     "bad_body": gettext_lazy("The body is not valid JSON."),
+    "too_deep": gettext_lazy("The JSON body is nested too deeply (at most %(depth)s levels)."),
+    "too_large": gettext_lazy("The body is too large: at most %(megabytes)s MB."),
+    "audit_unavailable": gettext_lazy(
+        "The service cannot record this access in its audit trail right now, so it does not answer. "
+        "Nothing was changed; try again in a few minutes."
+    ),
+    "method_not_allowed": gettext_lazy("This method is not allowed here. Allowed: %(allowed)s."),
     "forbidden": gettext_lazy("Your role does not give access to this operation."),
     "not_found": gettext_lazy("Nothing here, or nothing you may see."),
     "invalid": gettext_lazy("The request is not valid: see the errors listed."),
@@ -89,6 +100,42 @@ class ApiError(Exception):
     @classmethod
     def invalid(cls, field: str, message: str) -> ApiError:
         return cls(422, "invalid", errors=[{"field": field, "message": message}])
+
+    @classmethod
+    def too_large(cls) -> ApiError:
+        megabytes = round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1)
+        return cls(413, "too_large", params={"megabytes": megabytes})
+
+    @classmethod
+    def audit_unavailable(cls) -> ApiError:
+        return cls(503, "audit_unavailable", headers={"Retry-After": "60"})
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """True when `value` nests lists and objects more than `limit` deep (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON of a request body, or ApiError 400: not JSON, or nested deeper than MAX_JSON_DEPTH (a
+    body nested thousands deep would exhaust the parser's or a validator's recursion)."""
+    try:
+        value = json.loads(body or b"null")
+    except RecursionError:
+        raise ApiError(400, "too_deep", params={"depth": MAX_JSON_DEPTH}) from None
+    except ValueError:
+        raise ApiError(400, "bad_body") from None
+    if json_depth_exceeds(value, MAX_JSON_DEPTH):
+        raise ApiError(400, "too_deep", params={"depth": MAX_JSON_DEPTH})
+    return value
 
 
 def validation_errors(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:

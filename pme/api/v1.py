@@ -7,17 +7,27 @@ translates HTTP to them and their exceptions to JSON errors (pme/api/errors.py).
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from pme.api.auth import BearerToken
-from pme.api.errors import ApiError, validation_errors
+from pme.api.errors import ApiError, parse_json, validation_errors
+from pme.audit.services import AuditUnavailable
 
 logger = logging.getLogger(__name__)
+
+
+class SafeParser(Parser):
+    """JSON bodies through parse_json: a body nested too deep is refused before any validator sees it."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return cast(dict[str, Any], parse_json(request.body))
 
 
 api = NinjaAPI(
@@ -31,6 +41,7 @@ api = NinjaAPI(
         "with an opaque `cursor`. Guide: docs/api.md."
     ),
     auth=BearerToken(),
+    parser=SafeParser(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -61,8 +72,21 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ApiError):  # our parser's refusal, wrapped by django-ninja
+        return _error_response(request, exc.__cause__)
     code = "bad_body" if exc.status_code == 400 else "invalid"
     return _error_response(request, ApiError(exc.status_code, code))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error_response(request, ApiError.too_large())
+
+
+@api.exception_handler(AuditUnavailable)
+def _audit_unavailable(request: HttpRequest, exc: AuditUnavailable) -> HttpResponse:
+    logger.error("audit trail unavailable: API call refused (%s %s)", request.method, request.path)
+    return _error_response(request, ApiError.audit_unavailable())
 
 
 @api.exception_handler(Http404)

@@ -58,8 +58,14 @@ class AuditCode(StrEnum):
     MFA_VERIFIED = "mfa.verified"
     MFA_FAILED = "mfa.failed"
     MFA_RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated"
+    MFA_LOCKED = "mfa.locked"
+    MFA_THROTTLED = "mfa.throttled"
+    PASSWORD_RESET_THROTTLED = "account.password_reset_throttled"
     API_TOKEN_ISSUED = "api_token.issued"
     API_TOKEN_REVOKED = "api_token.revoked"
+    API_TOKEN_FAILED = "api_token.failed"
+    ADMIN_VIEWED = "admin.viewed"
+    HEALTH_CHECKED = "system.health_checked"
     # Accounts, access requests (form 4313) and delegations.
     USER_CREATED = "user.created"
     ACCOUNT_DEACTIVATED = "account.deactivated"
@@ -144,6 +150,12 @@ SENTENCES: dict[AuditCode, Promise] = {
     AuditCode.MFA_RECOVERY_CODES_GENERATED: _("Generated second-factor recovery codes"),
     AuditCode.API_TOKEN_ISSUED: _("Created an API token"),
     AuditCode.API_TOKEN_REVOKED: _("Revoked an API token"),
+    AuditCode.API_TOKEN_FAILED: _("Called the API with an unknown, expired or revoked token"),
+    AuditCode.MFA_LOCKED: _("Had the second factor locked after repeated wrong codes"),
+    AuditCode.MFA_THROTTLED: _("Was stopped from entering a second-factor code while it was locked"),
+    AuditCode.PASSWORD_RESET_THROTTLED: _("Was stopped from asking for more password reset links"),
+    AuditCode.ADMIN_VIEWED: _("Opened a page of the technical administration"),
+    AuditCode.HEALTH_CHECKED: _("Checked that the audit trail can be written (never kept)"),
     AuditCode.USER_CREATED: _("Created a user account"),
     AuditCode.ACCOUNT_DEACTIVATED: _("Deactivated an account"),
     AuditCode.ACCOUNT_REACTIVATED: _("Reactivated an account"),

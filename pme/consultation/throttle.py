@@ -1,61 +1,37 @@
-"""Look-up throttling: at most PME_LOOKUP_LIMIT look-ups per user in any sliding window of
-PME_LOOKUP_WINDOW_SECONDS (default 60 in 10 minutes), for the panorama and the pharmacist's status
-look-up together.
+"""Look-up throttling: at most PME_LOOKUP_LIMIT look-ups per user in any window of
+PME_LOOKUP_WINDOW_SECONDS (default 60 in 10 minutes), for the panorama, the pharmacist's status look-up,
+the API and FHIR together.
 
-As for login throttling (pme/accounts/throttle.py), the state lives in Django's cache, the database
-cache in production, so every worker process counts against the same list. The list holds the times of
-the user's look-ups in the window; a look-up is refused, without being counted, while the list is full,
-and the answer says when the oldest one leaves the window.
-
-The read-then-write is not atomic: two look-ups by the same user at the same instant in two processes
-may both be counted as one, so a burst of simultaneous requests can pass a few over the limit. It can
-never pass unboundedly: each request that passes adds itself to the list before the page is built.
+The counter is a rate (pme/core/throttle.py, a GCRA): half the limit at once, then one more every
+WINDOW / (LIMIT / 2 + 1) seconds, which never lets more than LIMIT through in any window of WINDOW seconds.
+Each look-up is checked and counted by one atomic SQL statement in the shared database, so the count is
+exact across worker processes, even for simultaneous requests; a refused look-up is not counted, and the
+answer says when the next one will be allowed.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.core.cache import cache
 
+from pme.core import throttle
+from pme.core.throttle import Verdict
 
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    retry_after: int  # seconds; 0 when allowed
+__all__ = ["Verdict", "count_look_up", "peek"]
 
 
 def _key(user_pk: int) -> str:
     return f"lookup:user:{user_pk}"
 
 
-def _recent(user_pk: int, at: float) -> list[float]:
-    window = settings.PME_LOOKUP_WINDOW_SECONDS
-    return [t for t in cache.get(_key(user_pk)) or [] if t > at - window]
-
-
-def _refusal(stamps: list[float], at: float) -> Verdict | None:
-    if len(stamps) < settings.PME_LOOKUP_LIMIT:
-        return None
-    oldest = stamps[-settings.PME_LOOKUP_LIMIT]
-    return Verdict(False, max(1, int(oldest + settings.PME_LOOKUP_WINDOW_SECONDS - at + 0.999)))
+def _rate() -> throttle.Rate:
+    return throttle.Rate.per_window(settings.PME_LOOKUP_LIMIT, settings.PME_LOOKUP_WINDOW_SECONDS)
 
 
 def peek(user_pk: int, *, at: float | None = None) -> Verdict:
     """Would a look-up be allowed now? Counts nothing (the search form checks before redirecting)."""
-    at = time.time() if at is None else at
-    return _refusal(_recent(user_pk, at), at) or Verdict(True, 0)
+    return throttle.peek(_key(user_pk), _rate(), at=at)
 
 
 def count_look_up(user_pk: int, *, at: float | None = None) -> Verdict:
     """Counts one look-up if the user is under the limit; otherwise refuses it, uncounted."""
-    at = time.time() if at is None else at
-    stamps = _recent(user_pk, at)
-    refusal = _refusal(stamps, at)
-    if refusal is not None:
-        return refusal
-    stamps.append(at)
-    cache.set(_key(user_pk), stamps[-settings.PME_LOOKUP_LIMIT :], settings.PME_LOOKUP_WINDOW_SECONDS)
-    return Verdict(True, 0)
+    return throttle.take(_key(user_pk), _rate(), at=at)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from pme.audit.health import audit_writable
 from pme.portal.help import all_sections, section_by_slug
 
 
@@ -58,11 +59,14 @@ def help_section(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when a database round trip succeeds, 503 otherwise (for load balancers and monitoring)."""
+    """200 when the database answers and the audit trail can be written; 503 otherwise (for load
+    balancers and monitoring): a service that cannot audit refuses every read of personal information."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse({"status": "unavailable", "database": "down", "audit": "unknown"}, status=503)
+    if not audit_writable():
+        return JsonResponse({"status": "unavailable", "database": "ok", "audit": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "audit": "ok"})

@@ -50,10 +50,14 @@ def cast(transactional_db: Any, password: str) -> dict[str, Any]:
 
 
 def log_in(page: Any, base: str, username: str, password: str) -> None:
+    """Logs in from the English page; a login lands in the user's own language (French for these
+    users), so the journey then switches back to English."""
     page.goto(f"{base}/en/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    if "/fr/" in page.url:  # the page, and the page to go to after the second factor
+        page.goto(page.url.replace("/fr/", "/en/").replace("%2Ffr%2F", "%2Fen%2F"))
 
 
 def log_out(page: Any) -> None:

@@ -43,16 +43,17 @@ def test_visitor_switches_language_logs_in_and_out(request, live_server, demo_pr
 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    assert page.url.endswith("/en/")
-    assert "You are logged in as: Prescriber." in page.locator("main").inner_text()
-    assert_accessible(page)
-
-    page.get_by_role("link", name="Français").click()
+    # A login lands in the user's own language: this prescriber's is French.
     assert page.url.endswith("/fr/")
     assert "Vous êtes connecté à titre de : Prescripteur." in page.locator("main").inner_text()
+    assert_accessible(page)
 
-    page.get_by_role("button", name="Se déconnecter").click()
-    assert page.locator("h1").inner_text() == "Vous êtes déconnecté"
+    page.get_by_role("link", name="English").click()
+    assert page.url.endswith("/en/")
+    assert "You are logged in as: Prescriber." in page.locator("main").inner_text()
+
+    page.get_by_role("button", name="Log out").click()
+    assert page.locator("h1").inner_text() == "You are logged out"
     assert_accessible(page)
 
 

@@ -14,12 +14,16 @@ import hashlib
 import secrets
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from pme.accounts.models import ApiToken, User
+from pme.accounts import throttle
+from pme.accounts.models import ApiToken, Role, User
 from pme.accounts.services.security import has_second_factor
 from pme.audit.codes import AuditCode
+from pme.audit.models import Outcome
 from pme.audit.services import record
+from pme.core import throttle as counters
 from pme.core.timeutils import now
 
 SECRET_PREFIX = "pme_"
@@ -31,13 +35,22 @@ class TokenRefused(ValueError):
     """The token cannot be issued; the message says why, in the user's language."""
 
 
+class BearerRefused(Exception):
+    """No usable token: `retry_after` > 0 when the caller must wait (429), else 401."""
+
+    def __init__(self, retry_after: int = 0) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def may_hold_tokens(user: User) -> bool:
-    """Active accounts with a chosen password; Régie staff also need a confirmed second factor."""
-    if not user.is_active or user.password_is_temporary:
+    """Active accounts with a role and a chosen password; Régie staff also need a confirmed second
+    factor (a token is the API's login: it must not skip what a page login requires)."""
+    if not user.is_active or user.password_is_temporary or user.role not in Role.values:
         return False
     return not user.is_regie_staff or has_second_factor(user)
 
@@ -95,4 +108,36 @@ def use_api_token(secret: str) -> ApiToken | None:
     if token.last_used_at is None or moment - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
         token.last_used_at = moment
+    return token
+
+
+def authenticate_bearer(request: HttpRequest, *, secret: str) -> ApiToken:
+    """The API's login door: the usable token `secret` belongs to, or BearerRefused.
+
+    - A valid token is never refused because of other callers' failures from the same address (behind a
+      proxy or a clinic's network every system shares one); it is only held to its own rate
+      (PME_API_BURST at once, then PME_API_RATE_PER_MINUTE).
+    - A wrong, expired or revoked secret is recorded (`api_token.failed`) and counted per address; past
+      pme/accounts/throttle.TOKEN_ADDRESS's free failures the address gets 429 for bad secrets, without
+      more events, until the wait ends.
+    """
+    token = use_api_token(secret) if secret else None
+    if token is None:
+        if not secret:
+            raise BearerRefused()
+        wait = counters.admit(throttle.token_failure_key(request), throttle.TOKEN_ADDRESS)
+        if wait:
+            raise BearerRefused(wait)
+        with transaction.atomic():
+            record(
+                AuditCode.API_TOKEN_FAILED,
+                actor=None,
+                outcome=Outcome.DENIED,
+                request=request,
+                details={"prefix_ok": secret.startswith(SECRET_PREFIX)},
+            )
+        raise BearerRefused()
+    verdict = throttle.take_api_call(token.pk)
+    if not verdict.allowed:
+        raise BearerRefused(verdict.retry_after)
     return token

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -11,14 +13,34 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pme.accounts import tasks
-from pme.accounts.models import AccessRequest, Role, User
+from pme.accounts import tasks, throttle
+from pme.accounts.models import AccessRequest, ApiToken, Role, User
 from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import record
+from pme.core import throttle as counters
+from pme.core.throttle import Verdict
 from pme.core.timeutils import now
 
 RECOVERY_CODE_COUNT = 10
+
+
+def end_sessions_and_tokens(user: User, *, actor: User | None, reason: str) -> None:
+    """Ends every session of `user` and revokes every API token, for good: the new security stamp makes
+    every session hash stale (Django ends such a session on its next request), and revoked tokens never
+    work again, whatever happens to the account later (reactivation included). The caller saves `user`.
+    """
+    user.rotate_security_stamp()
+    moment = now()
+    for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = moment
+        token.save(update_fields=["revoked_at"])
+        record(
+            AuditCode.API_TOKEN_REVOKED,
+            actor=actor,
+            target=token,
+            details={"user": user.pk, "reason": reason},
+        )
 
 
 def _check_new_password(user: User, password: str, field: str) -> None:
@@ -42,14 +64,15 @@ def use_temporary_password(user: User, *, request: HttpRequest | None = None) ->
 def change_password(
     user: User, *, actor: User, new_password: str, request: HttpRequest | None = None
 ) -> None:
-    """Sets a password the person chose. The session hash changes, which ends the user's other
-    sessions (Django checks it on each request); the view keeps the current one."""
+    """Sets a password the person chose. Every session ends and every API token is revoked; the view
+    keeps the current session (update_session_auth_hash)."""
     _check_new_password(user, new_password, "new_password1")
     was_temporary = user.password_is_temporary
     user.set_password(new_password)
     user.password_is_temporary = False
     user.temporary_password_expires_at = None
     user.temporary_password_used_at = None
+    end_sessions_and_tokens(user, actor=actor, reason="password_changed")
     user.save()
     record(
         AuditCode.PASSWORD_CHANGED,
@@ -60,22 +83,44 @@ def change_password(
     )
 
 
-@transaction.atomic
-def reset_password(user: User, *, new_password: str, request: HttpRequest | None = None) -> None:
-    """Through the e-mailed link: the link's token is tied to the old password, so it works once."""
+def reset_password(
+    user: User, *, new_password: str, second_factor_code: str = "", request: HttpRequest | None = None
+) -> None:
+    """Through the e-mailed link: the link's token is tied to the old password, so it works once. An
+    account with a second factor must also give a code (a mailbox alone does not reset it), under the
+    same lock as at login. Every session ends and every API token is revoked; the next login asks for
+    the password and, for Régie staff, the second factor again."""
     _check_new_password(user, new_password, "new_password1")
-    user.set_password(new_password)
-    user.password_is_temporary = False
-    user.temporary_password_expires_at = None
-    user.temporary_password_used_at = None
-    user.save()
-    record(AuditCode.PASSWORD_RESET, actor=None, target=user, request=request)
+    if has_second_factor(user):
+        check = check_second_factor(user, token=second_factor_code, request=request)
+        if check.device is None:
+            raise ValidationError({"second_factor_code": [check.message()]})
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_is_temporary = False
+        user.temporary_password_expires_at = None
+        user.temporary_password_used_at = None
+        end_sessions_and_tokens(user, actor=None, reason="password_reset")
+        user.save()
+        record(AuditCode.PASSWORD_RESET, actor=None, target=user, request=request)
 
 
 @transaction.atomic
-def request_password_reset(*, username: str, request: HttpRequest | None = None) -> None:
+def request_password_reset(*, username: str, request: HttpRequest) -> Verdict:
     """Sends a reset link when the account exists, is active and has a verified e-mail. The caller shows
-    the same answer in every case, so the form does not reveal which usernames exist."""
+    the same answer in every case, so the form does not reveal which usernames exist. Throttled per
+    username typed and per address (pme/accounts/throttle.py): a refusal is returned, and nothing is sent,
+    so nobody can flood a person's mailbox."""
+    verdict = throttle.reset_allowed(request, username)
+    if not verdict.allowed:
+        record(
+            AuditCode.PASSWORD_RESET_THROTTLED,
+            actor=None,
+            outcome=Outcome.DENIED,
+            request=request,
+            details={"username": username[:150]},
+        )
+        return verdict
     user = User.objects.filter(username__iexact=username.strip()).first()
     eligible = user is not None and user.is_active and user.email_verified_at is not None
     record(
@@ -89,6 +134,7 @@ def request_password_reset(*, username: str, request: HttpRequest | None = None)
     if eligible and user is not None:
         user_id = user.pk
         transaction.on_commit(lambda: tasks.send_password_reset.enqueue(user_id))
+    return verdict
 
 
 @transaction.atomic
@@ -104,6 +150,7 @@ def issue_temporary_password(user: User, *, actor: User) -> None:
     user.password_is_temporary = True
     user.temporary_password_expires_at = None
     user.temporary_password_used_at = None
+    end_sessions_and_tokens(user, actor=actor, reason="temporary_password_issued")
     user.save()
     record(AuditCode.TEMPORARY_PASSWORD_ISSUED, actor=actor, target=user)
     origin = AccessRequest.objects.filter(account=user).select_related("prescriber").order_by("-pk").first()
@@ -116,7 +163,8 @@ def issue_temporary_password(user: User, *, actor: User) -> None:
 
 @transaction.atomic
 def deactivate_user(user: User, *, actor: User, reason: str) -> None:
-    """Effective at once: Django refuses inactive users on their next request."""
+    """Effective at once and for good: every session ends and every API token is revoked, so a later
+    reactivation gives a fresh start, never an old cookie or token back."""
     if actor.role != Role.ACCESS_ADMIN:
         raise ValidationError(_("Only an access administrator can deactivate an account."))
     if user.pk == actor.pk:
@@ -125,7 +173,8 @@ def deactivate_user(user: User, *, actor: User, reason: str) -> None:
         raise ValidationError({"reason": _("Give the reason for the deactivation.")})
     user.is_active = False
     user.deactivated_reason = reason.strip()
-    user.save(update_fields=["is_active", "deactivated_reason"])
+    end_sessions_and_tokens(user, actor=actor, reason="deactivated")
+    user.save(update_fields=["is_active", "deactivated_reason", "security_stamp"])
     record(AuditCode.ACCOUNT_DEACTIVATED, actor=actor, target=user, details={"reason": reason.strip()[:500]})
 
 
@@ -204,13 +253,36 @@ def regenerate_recovery_codes(*, actor: User) -> list[str]:
     return codes
 
 
-def verify_second_factor(user: User, *, token: str, request: HttpRequest | None = None) -> object | None:
-    """The device that accepts `token` (a TOTP code or a recovery code), or None. A TOTP code is
+@dataclass(frozen=True)
+class SecondFactorCheck:
+    device: object | None
+    locked_for: int = 0  # seconds before another code is accepted; 0 when not locked
+
+    def message(self) -> str:
+        """Why the code was refused, in the user's language."""
+        if self.locked_for:
+            minutes = max(1, -(-self.locked_for // 60))
+            return _(
+                "Too many wrong codes: for your security, codes are refused for %(minutes)s minute(s). "
+                "Try again after that; if you lost your device, contact the assistance centre."
+            ) % {"minutes": minutes}
+        return _("This code is not valid, or was already used. Wait for the next code, then try again.")
+
+
+def check_second_factor(user: User, *, token: str, request: HttpRequest | None = None) -> SecondFactorCheck:
+    """Checks a TOTP code or a recovery code under a lock per user (pme/accounts/throttle.py: after 5
+    wrong codes in a row, codes are refused for one minute, doubling up to one hour). A TOTP code is
     accepted once (django-otp remembers the last time step used); a recovery code is deleted when used.
-    The outcome is audited either way."""
+    Every outcome is audited: accepted, wrong, the wrong code that starts the lock, and codes refused
+    while locked."""
+    key = throttle.second_factor_key(user.pk)
+    wait = counters.wait_seconds(key) or counters.admit(key, throttle.SECOND_FACTOR)
+    if wait:
+        with transaction.atomic():
+            record(AuditCode.MFA_THROTTLED, actor=user, target=user, outcome=Outcome.DENIED, request=request)
+        return SecondFactorCheck(None, wait)
     token = token.strip().replace(" ", "").replace("-", "").lower()
-    # Six digits are an app code; anything else is a recovery code. Trying a code only on its own kind
-    # of device keeps one device's failures from slowing down the other.
+    # Six digits are an app code; anything else is a recovery code.
     model = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
     accepted = None
     with transaction.atomic():
@@ -226,4 +298,22 @@ def verify_second_factor(user: User, *, token: str, request: HttpRequest | None 
             request=request,
             details={"device": model.__name__},
         )
-    return accepted
+        if accepted is not None:
+            counters.clear(key)
+            return SecondFactorCheck(accepted)
+        locked_for = counters.wait_seconds(key)
+        if locked_for:
+            record(
+                AuditCode.MFA_LOCKED,
+                actor=user,
+                target=user,
+                outcome=Outcome.DENIED,
+                request=request,
+                details={"seconds": locked_for, "failures": counters.failures(key)},
+            )
+    return SecondFactorCheck(None, locked_for)
+
+
+def verify_second_factor(user: User, *, token: str, request: HttpRequest | None = None) -> object | None:
+    """The device that accepts `token`, or None (see check_second_factor)."""
+    return check_second_factor(user, token=token, request=request).device

@@ -56,3 +56,24 @@ def prescriber_api_token(prescriber):
         prescriber, name="EMR", expires_at=now() + dt.timedelta(days=30), actor=prescriber
     )
     return token
+
+
+def _reload_urls() -> None:
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    importlib.reload(config.urls)
+    clear_url_caches()
+
+
+@pytest.fixture
+def admin_on(settings):
+    """The Django admin switched on (PME_ADMIN_ENABLED=1) for one test: its URLs exist only then."""
+    settings.PME_ADMIN_ENABLED = True
+    _reload_urls()
+    yield
+    settings.PME_ADMIN_ENABLED = False
+    _reload_urls()

@@ -29,12 +29,12 @@ def main() -> None:
 
     username, password, attempts, address = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     spaced = sys.argv[5:] == ["spaced"]
-    from pme.accounts.throttle import ACCOUNT_FREE_FAILURES, delay_after
+    from pme.accounts.throttle import PAIR
 
     client = Client(REMOTE_ADDR=address)
     offsets = [0.0]
     for failures in range(1, attempts):
-        offsets.append(offsets[-1] + delay_after(failures, ACCOUNT_FREE_FAILURES) + 1)
+        offsets.append(offsets[-1] + PAIR.delay_after(failures) + 1)
     start = time.time() - offsets[-1]
     codes = []
     for offset in offsets:

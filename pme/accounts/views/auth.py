@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -24,17 +23,19 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pme.accounts import throttle
-from pme.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm, PasswordResetRequestForm
-from pme.accounts.middleware import needs_second_factor, start_session_clock
+from pme.accounts import access, throttle
+from pme.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    ResetPasswordForm,
+)
+from pme.accounts.middleware import HAS_SECOND_FACTOR, needs_second_factor
 from pme.accounts.models import User
-from pme.accounts.services import security
+from pme.accounts.services import authentication, security
 from pme.accounts.tasks import EMAIL_VERIFICATION_SALT
 from pme.accounts.views.common import current_user, link_unusable, safe_next
-from pme.audit.codes import AuditCode
-from pme.audit.models import Outcome
-from pme.audit.services import client_ip, record
-from pme.core.timeutils import now
 
 EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60
 
@@ -44,96 +45,76 @@ EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponseBase:
-    """Throttled per account and per address (see throttle.py). Unknown usernames and wrong passwords
-    get the same answer, and both run one password hash (Django's ModelBackend does it for unknown
-    users), so neither the text nor the timing tells them apart."""
+    """The one login page (the admin sends its visitors here too): see services/authentication.py."""
     if request.user.is_authenticated:
         return redirect("portal:home")
-    form = LoginForm(request, data=request.POST if request.method == "POST" else None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     status = 200
     throttle_message = ""
-    if request.method == "POST":
-        username = str(request.POST.get("username", ""))[:150]
-        keys = throttle.keys_for(username, client_ip(request))
-        wait = throttle.wait_seconds(keys)
-        if wait:
-            with transaction.atomic():
-                record(
-                    AuditCode.LOGIN_THROTTLED,
-                    actor=None,
-                    outcome=Outcome.DENIED,
-                    request=request,
-                    details={"username": username},
-                )
-            form = LoginForm(request, initial={"username": username})
+    retry_after = 0
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        outcome = authentication.log_in(request, username=username, password=form.cleaned_data["password"])
+        if outcome.user is not None:
+            response = _after_login(request, outcome.user)
+            throttle.remember_device(request, response, username)
+            return response
+        if outcome.refusal == authentication.Refusal.THROTTLED:
             throttle_message = _("Too many failed attempts. Wait %(seconds)s seconds, then try again.") % {
-                "seconds": wait
+                "seconds": outcome.wait
             }
-            status = 429
-        elif form.is_valid():
-            user = form.get_user()
-            assert isinstance(user, User)
-            if user.password_is_temporary and not user.temporary_password_usable(now()):
-                form.add_error(
-                    None,
-                    _(
-                        "This temporary password has expired or has already been used. Ask the Régie's "
-                        "access administrators for a new one (see Assistance)."
-                    ),
-                )
-                with transaction.atomic():
-                    record(
-                        AuditCode.LOGIN_FAILED,
-                        actor=None,
-                        target=user,
-                        outcome=Outcome.DENIED,
-                        request=request,
-                        details={"reason": "temporary_password_unusable"},
-                    )
-            else:
-                return _log_in(request, user, keys)
+            status, retry_after = 429, outcome.wait
+        elif outcome.refusal == authentication.Refusal.TEMPORARY_PASSWORD_UNUSABLE:
+            form.add_error(
+                None,
+                _(
+                    "This temporary password has expired or has already been used. Ask the Régie's "
+                    "access administrators for a new one (see Assistance)."
+                ),
+            )
         else:
-            throttle.register_failure(keys)
-            with transaction.atomic():
-                record(
-                    AuditCode.LOGIN_FAILED,
-                    actor=None,
-                    outcome=Outcome.DENIED,
-                    request=request,
-                    details={"username": username},
-                )
+            form.add_error(None, LoginForm.INVALID)
     context = {
         "form": form,
         "next": safe_next(request, ""),
         "expired": request.GET.get("expired", ""),
         "throttle_message": throttle_message,
     }
-    return render(request, "accounts/login.html", context, status=status)
+    response = render(request, "accounts/login.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
-def _log_in(request: HttpRequest, user: User, keys: list[throttle.Key]) -> HttpResponseBase:
-    throttle.register_success(keys)
-    auth_login(request, user)  # a new session id (fixation defence)
-    start_session_clock(request)
-    with transaction.atomic():
-        record(AuditCode.LOGIN, actor=user, target=user, request=request)
-        if user.password_is_temporary:
-            security.use_temporary_password(user, request=request)
+def _after_login(request: HttpRequest, user: User) -> HttpResponseBase:
+    """Where a fresh session goes: the new password, the second factor, or the page asked for, in the
+    user's own language (an English-speaking user logging in from /fr/ lands in English)."""
+    # translate_url resolves in the request's language, so it runs before switching to the user's.
+    destination = translate_url(safe_next(request, reverse("portal:home")), user.language)
+    translation.activate(user.language)
+    request.session[HAS_SECOND_FACTOR] = security.has_second_factor(user)
     if user.password_is_temporary:
-        return redirect("accounts:password_change")
-    destination = safe_next(request, reverse("portal:home"))
-    if needs_second_factor(user):
-        step = "accounts:otp_verify" if security.has_second_factor(user) else "accounts:otp_setup"
-        return redirect(f"{reverse(step)}?{urlencode({'next': destination})}")
-    return redirect(destination)
+        response = redirect("accounts:password_change")
+    else:
+        if needs_second_factor(user):
+            step = "accounts:otp_verify" if request.session[HAS_SECOND_FACTOR] else "accounts:otp_setup"
+            response = redirect(f"{reverse(step)}?{urlencode({'next': destination})}")
+        else:
+            response = redirect(destination)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        user.language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+    return response
 
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        with transaction.atomic():
-            record(AuditCode.LOGOUT, actor=request.user, target=request.user, request=request)
-    auth_logout(request)  # flushes the session server-side
+    authentication.log_out(request)  # flushes the session server-side
     return render(request, "accounts/logged_out.html")
 
 
@@ -165,8 +146,21 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        security.request_password_reset(username=form.cleaned_data["username"], request=request)
-        return render(request, "accounts/password_reset_sent.html")
+        verdict = security.request_password_reset(username=form.cleaned_data["username"], request=request)
+        if verdict.allowed:
+            return render(request, "accounts/password_reset_sent.html")
+        minutes = max(1, -(-verdict.retry_after // 60))
+        form.add_error(
+            None,
+            _(
+                "You asked for several links in a short time. Check your e-mails, junk folder included: a "
+                "link may already be there. You can ask again in %(minutes)s minute(s)."
+            )
+            % {"minutes": minutes},
+        )
+        response = render(request, "accounts/password_reset.html", {"form": form}, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
@@ -178,15 +172,22 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (ValueError, TypeError, OverflowError):
         pk = 0
-    user = User.objects.filter(pk=pk, is_active=True, email_verified_at__isnull=False).first()
+    user = access.user_for_password_reset(pk)
     if user is None or not default_token_generator.check_token(user, token):
         return link_unusable(
             request, _("This password reset link has expired or has already been used. Ask for a new one.")
         )
-    form = NewPasswordForm(request.POST if request.method == "POST" else None)
+    form = ResetPasswordForm(
+        request.POST if request.method == "POST" else None, second_factor=security.has_second_factor(user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            security.reset_password(user, new_password=form.cleaned_data["new_password1"], request=request)
+            security.reset_password(
+                user,
+                new_password=form.cleaned_data["new_password1"],
+                second_factor_code=form.cleaned_data.get("second_factor_code", ""),
+                request=request,
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -212,8 +213,10 @@ def email_verify_send(request: HttpRequest) -> HttpResponse:
 def email_verify(request: HttpRequest, token: str) -> HttpResponse:
     try:
         data = signing.loads(token, salt=EMAIL_VERIFICATION_SALT, max_age=EMAIL_VERIFICATION_MAX_AGE)
-        user = User.objects.get(pk=data["user"])
-    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
+        user = access.user_by_pk(int(data["user"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        user = None
+    if user is None:
         return link_unusable(request, _("This confirmation link has expired. Ask for a new one."))
     if not security.verify_email(user, email=str(data.get("email", ""))):
         return link_unusable(request, _("This link is for an address that is no longer on the account."))

@@ -70,14 +70,17 @@ def otp_verify(request: HttpRequest) -> HttpResponseBase:
         return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        device = security.verify_second_factor(user, token=form.cleaned_data["token"], request=request)
-        if device is not None:
-            django_otp.login(request, device)
+        check = security.check_second_factor(user, token=form.cleaned_data["token"], request=request)
+        if check.device is not None:
+            django_otp.login(request, check.device)
             return redirect(next_url)
-        form.add_error(
-            "token",
-            _("This code is not valid, or was already used. Wait for the next code, then try again."),
-        )
+        form.add_error("token", check.message())
+        if check.locked_for:
+            response = render(
+                request, "accounts/otp_verify.html", {"form": form, "next": next_url}, status=429
+            )
+            response["Retry-After"] = str(check.locked_for)
+            return response
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pme.accounts import access, letters, selectors
+from pme.accounts import access, reads, selectors
 from pme.accounts.forms import AccessRequestForm, InvitationForm
-from pme.accounts.models import AccessRequestStatus, Role
+from pme.accounts.models import Role
 from pme.accounts.services import access_requests, delegations
 from pme.accounts.views.common import current_user
-from pme.audit.codes import AuditCode
-from pme.audit.services import record
 from pme.core.timeutils import now
 
 
@@ -119,22 +116,9 @@ def access_request_resend(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_safe
 def access_request_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable username letter, once the request is approved."""
-    user = current_user(request)
-    access_request = access.get_access_request_letter(user, pk)
-    account = access_request.account
-    if access_request.status != AccessRequestStatus.APPROVED or account is None:
-        raise Http404
-    prescriber = access_request.prescriber
-    pdf = letters.username_letter(
-        person_name=account.get_full_name(),
-        username=account.username,
-        prescriber_name=prescriber.get_full_name() or prescriber.username,
-        issued_at=access_request.decided_at or now(),
-    )
-    with transaction.atomic():
-        record(AuditCode.USERNAME_LETTER_DOWNLOADED, actor=user, target=account, request=request)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="pme-{account.username}.pdf"'
+    letter = reads.open_username_letter(actor=current_user(request), pk=pk, request=request)
+    response = HttpResponse(letter.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{letter.filename}"'
     response["Cache-Control"] = "no-store"
     return response
 

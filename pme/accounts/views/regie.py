@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from pme.accounts import access, selectors
 from pme.accounts.forms import AccountSearchForm, DeactivationForm, RefusalForm
-from pme.accounts.models import AccessRequest, Delegation, Role, User
+from pme.accounts.models import AccessRequest, Role, User
 from pme.accounts.services import access_requests, security
 from pme.accounts.views.common import current_user
 from pme.accounts.views.prescriber import add_errors
@@ -98,7 +98,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
 def _account_page(
     request: HttpRequest, account: User, form: DeactivationForm, status: int = 200
 ) -> HttpResponse:
-    delegations = Delegation.objects.filter(collaborator=account).select_related("prescriber")
+    delegations = selectors.delegation_history_of(account)
     return render(
         request,
         "accounts/regie_account.html",

@@ -6,14 +6,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pme.accounts import access, selectors
 from pme.accounts.forms import ApiTokenForm
-from pme.accounts.models import ApiToken
 from pme.accounts.services import api_tokens
 from pme.accounts.views.common import current_user
 from pme.core.timeutils import now
@@ -45,7 +45,7 @@ def api_tokens_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "secret": secret,
-        "tokens": ApiToken.objects.filter(user=user),
+        "tokens": selectors.api_tokens_of(user),
         "may_hold_tokens": api_tokens.may_hold_tokens(user),
         "moment": now(),
     }
@@ -57,9 +57,7 @@ def api_tokens_page(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponseBase:
     """404 for a token of someone else, as for an unknown one."""
     user = current_user(request)
-    token = ApiToken.objects.filter(user=user, pk=pk).first()
-    if token is None:
-        raise Http404
+    token = access.get_own_api_token(user, pk)
     api_tokens.revoke_api_token(token, actor=user)
     messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")

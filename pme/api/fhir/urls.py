@@ -1,11 +1,14 @@
-from django.urls import path
+from django.urls import URLPattern, path, re_path
 
 from pme.api.fhir import views
 
 app_name = "fhir"
-urlpatterns = [
+_routes: list[URLPattern] = [
     path("metadata", views.metadata, name="metadata"),
     path("Claim/$submit", views.claim_submit, name="claim_submit"),
     path("Claim/$inquire", views.claim_inquire, name="claim_inquire"),
     path("ClaimResponse/<int:pk>", views.claim_response, name="claim_response"),
 ]
+for _route in _routes:
+    _route.callback = views.fhir_errors(_route.callback)
+urlpatterns = [*_routes, re_path(r"^(?P<path>.*)$", views.unknown, name="unknown")]

@@ -4,11 +4,13 @@ API; errors are OperationOutcome resources; every resource we send is validated 
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -17,9 +19,10 @@ from pme.accounts.models import User
 from pme.api.auth import authenticate
 from pme.api.common import fingerprint
 from pme.api.endpoints.requests import _prescriber_for, _writer, draft_input
-from pme.api.errors import ApiError
+from pme.api.errors import ApiError, parse_json
 from pme.api.fhir import build
 from pme.api.fhir.parse import FhirInputError, read_claim_bundle, request_in
+from pme.audit.services import AuditUnavailable
 from pme.authorizations import reads, services
 from pme.consultation import reads as inquiry
 from pme.core.nam import NAM, InvalidNAM
@@ -30,12 +33,16 @@ ISSUE_CODES = {
     401: "login",
     403: "forbidden",
     404: "not-found",
+    405: "not-supported",
     409: "conflict",
     412: "conflict",
+    413: "too-costly",
     422: "processing",
     429: "throttled",
     500: "exception",
+    503: "transient",
 }
+logger = logging.getLogger(__name__)
 
 
 def fhir_response(
@@ -63,7 +70,9 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def fhir_view(view: Any) -> Any:
-    """Authenticates (except metadata), runs the view, turns every error into an OperationOutcome."""
+    """Runs the view in the audit channel "fhir" and turns every error into an OperationOutcome: ours,
+    bad input (400), an oversize body (413), an audit trail that cannot be written (503) and anything
+    unexpected (500, logged)."""
 
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         from pme.audit.channel import channel
@@ -79,17 +88,49 @@ def fhir_view(view: Any) -> Any:
                 return outcome_response(ApiError.not_found())
             except PermissionDenied:
                 return outcome_response(ApiError.forbidden())
+            except RequestDataTooBig:
+                return outcome_response(ApiError.too_large())
+            except AuditUnavailable:
+                logger.error("audit trail unavailable: FHIR call refused (%s)", request.path)
+                return outcome_response(ApiError.audit_unavailable())
+            except Exception:
+                logger.exception("FHIR error on %s %s", request.method, request.path)
+                return outcome_response(ApiError(500, "server_error"))
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return csrf_exempt(wrapper)
 
 
+def fhir_errors(view: Any) -> Any:
+    """Outermost wrapper of every FHIR route (pme/api/fhir/urls.py): an error answered by a decorator
+    outside `fhir_view` (require_GET's 405) becomes an OperationOutcome too, keeping its headers."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(FHIR_JSON):
+            allowed = response.get("Allow", "")
+            error = ApiError(
+                405, "method_not_allowed", params={"allowed": allowed}, headers={"Allow": allowed}
+            )
+            return outcome_response(error)
+        return response
+
+    return csrf_exempt(wrapper)
+
+
+@csrf_exempt
+def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other address under /fhir/R4/: a FHIR 404, not an HTML page."""
+    return outcome_response(ApiError.not_found())
+
+
 def _json(request: HttpRequest) -> Any:
     try:
-        return json.loads(request.body or b"null")
-    except ValueError:
-        raise FhirInputError(_("The body is not JSON.")) from None
+        return parse_json(request.body)
+    except ApiError as error:
+        raise FhirInputError(error.message) from None
 
 
 @require_GET

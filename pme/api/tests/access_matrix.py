@@ -53,4 +53,6 @@ ROWS: dict[tuple[str, tuple[str, ...], str], dict[str, int]] = {
     ("fhir:claim_response", ("@sent_request",), "GET"): VISIBLE_TO_OWNERS,
     ("fhir:claim_submit", (), "POST"): writers(400),
     ("fhir:claim_inquire", (), "POST"): writers(400),
+    # Any other address under /fhir/R4/: a FHIR 404 (OperationOutcome) for everyone.
+    ("fhir:unknown", ("Patient/1",), "GET"): dict.fromkeys(PERSONAS, 404),
 }

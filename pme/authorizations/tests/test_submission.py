@@ -206,7 +206,7 @@ def test_a_draft_can_be_discarded(prescriber):
 
 
 @pytest.mark.django_db
-def test_the_admin_cannot_change_a_request(prescriber):
+def test_the_admin_cannot_change_a_request(prescriber, admin_on):
     from django.urls import reverse
 
     from pme.accounts.tests.factories import UserFactory
