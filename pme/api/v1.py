@@ -81,9 +81,10 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error_response(request, ApiError(500, "server_error"))
 
 
-from pme.api.endpoints import catalogue, consultation, requests, review  # noqa: E402 (routers need `api`)
+from pme.api.endpoints import catalogue, consultation, coverage, requests, review  # noqa: E402 (need `api`)
 
 api.add_router("/catalogue", catalogue.router, tags=["catalogue"])
 api.add_router("/requests", requests.router, tags=["requests"])
 api.add_router("/consultation", consultation.router, tags=["consultation"])
 api.add_router("/review", review.router, tags=["review"])
+api.add_router("/coverage", coverage.router, tags=["coverage"])

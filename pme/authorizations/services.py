@@ -30,7 +30,7 @@ from pme.authorizations.models import (
     RequestVersion,
     TimelineEntry,
 )
-from pme.catalogue.criteria import evaluate
+from pme.catalogue.criteria import Outcome, evaluate, evaluate_criterion
 from pme.core.nam import NAM
 from pme.core.timeutils import add_months, local_today
 
@@ -286,9 +286,22 @@ def missing_information(auth_request: AuthorizationRequest) -> list[str]:
         if auth_request.indication_id is None:
             missing.append(_("Choose the recognized indication."))
         elif auth_request.indication is not None:
-            for criterion in auth_request.indication.criteria.all():
+            criteria = list(auth_request.indication.criteria.all())
+            # An alternative need not be answered once another one of its group is met (one is enough;
+            # a Questionnaire's enableWhen does not even ask it).
+            met_groups = {
+                c.group
+                for c in criteria
+                if c.group
+                and evaluate_criterion(
+                    c, auth_request.answers.get(c.key), reference_date=local_today()
+                ).outcome
+                is Outcome.MET
+            }
+            for criterion in criteria:
                 if (
-                    criterion.required_for_automatic
+                    criterion.group not in met_groups
+                    and criterion.required_for_automatic
                     and criterion.kind != "text"
                     and (auth_request.answers.get(criterion.key) in (None, "", []))
                 ):
