@@ -57,7 +57,7 @@ EXEMPT_PREFIXES = (
 )
 
 
-API_NAMESPACES = ("api:", "fhir:")
+API_NAMESPACES = ("api:", "fhir:", "cds:")
 
 
 def url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:

@@ -69,16 +69,18 @@ def code_verdict(text: str, drug: Drug, *, on: dt.date) -> CodeVerdict:
     code = ExceptionCode.objects.filter(code=code_text).first()
     if code is None:
         return CodeVerdict(CodeStatus.UNKNOWN, code_text)
-    facts = {
-        "code": code.code,
-        "effective_from": code.effective_from,
-        "withdrawn_on": code.withdrawn_on,
-        "honoured_until": code.valid_until,
-    }
     if not Indication.objects.filter(drug=drug, exception_code=code).exists():
-        return CodeVerdict(CodeStatus.WRONG_DRUG, **facts)
-    if on < code.effective_from:
-        return CodeVerdict(CodeStatus.NOT_IN_FORCE, **facts)
-    if code.is_honoured(on):
-        return CodeVerdict(CodeStatus.VALID, **facts)
-    return CodeVerdict(CodeStatus.WITHDRAWN, **facts)
+        status = CodeStatus.WRONG_DRUG
+    elif on < code.effective_from:
+        status = CodeStatus.NOT_IN_FORCE
+    elif code.is_honoured(on):
+        status = CodeStatus.VALID
+    else:
+        status = CodeStatus.WITHDRAWN
+    return CodeVerdict(
+        status,
+        code.code,
+        effective_from=code.effective_from,
+        withdrawn_on=code.withdrawn_on,
+        honoured_until=code.valid_until,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -27,7 +27,22 @@ from pme.core.nam import NAM, InvalidNAM
 
 router = Router(auth=BearerToken(COVERAGE_ROLES))
 
-ResultCode = Literal[tuple(r.value for r in CoverageResult)]  # type: ignore[valid-type]
+ResultCode = Literal[
+    "not_required",
+    "authorized",
+    "quantity_exceeded",
+    "code_valid",
+    "code_withdrawn",
+    "code_not_in_force",
+    "code_wrong_drug",
+    "code_unknown",
+    "pending",
+    "refused",
+    "expired",
+    "not_started",
+    "none",
+]
+assert set(get_args(ResultCode)) == {r.value for r in CoverageResult}  # the OpenAPI enum is the door's
 
 
 class CoverageIn(Schema):

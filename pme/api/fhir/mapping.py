@@ -92,3 +92,4 @@ COVERAGE_TO_FHIR: dict[str, FhirCoverage] = {
     "not_started": FhirCoverage(False, "Authorization not yet started"),
     "none": FhirCoverage(False, "No authorization"),
 }
+EXCEPTION_CODE_EXTENSION = f"{BASE}/StructureDefinition/exception-code"  # on a MedicationRequest (CDS)

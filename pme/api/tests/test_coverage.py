@@ -115,7 +115,7 @@ def check(client, interface: str, *, nam: str = NAM_TREMBLAY, din: str = DIN, **
     if response.status_code != 200:
         OperationOutcome.model_validate(body)
         return {"status": response.status_code, "body": body, "result": None}
-    parsed = CoverageEligibilityResponse.model_validate(body)
+    parsed: Any = CoverageEligibilityResponse.model_validate(body)
     assert json.loads(parsed.model_dump_json(exclude_none=True)) == body  # round trip
     item_out = parsed.insurance[0].item[0]
     result = next(e.valueCoding.code for e in item_out.extension if e.url == mapping.COVERAGE_RESULT)
