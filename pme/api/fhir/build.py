@@ -58,10 +58,49 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                         "description": "Authorization: Bearer <personal API token> (docs/fhir.md). "
                         "metadata is public; everything else needs a token."
                     },
+                    "documentation": "Also: CDS Hooks 2.0 services for prescribing at /cds-services "
+                    "(order-select, order-sign), and the JSON API at /api/v1/ (docs/api.md).",
                     "resource": [
                         {"type": "ClaimResponse", "interaction": [{"code": "read"}]},
                         {
+                            "type": "Questionnaire",
+                            "documentation": "The criteria of each recognized indication version (public).",
+                            "interaction": [{"code": "read"}, {"code": "search-type"}],
+                            "searchParam": [
+                                {
+                                    "name": "drug",
+                                    "type": "token",
+                                    "documentation": "A DIN or the catalogue key of the drug",
+                                },
+                                {"name": "exception-code", "type": "token", "documentation": "e.g. RE172"},
+                                {
+                                    "name": "url",
+                                    "type": "uri",
+                                    "documentation": "canonical, optionally |version",
+                                },
+                                {
+                                    "name": "status",
+                                    "type": "token",
+                                    "documentation": "active, retired or draft",
+                                },
+                            ],
+                        },
+                        {
+                            "type": "CoverageEligibilityRequest",
+                            "documentation": "Coverage check of one pharmacy claim line "
+                            "(pharmacists' tokens): answers a CoverageEligibilityResponse.",
+                            "operation": [
+                                {
+                                    "name": "submit",
+                                    "definition": f"{mapping.BASE}/OperationDefinition/"
+                                    "CoverageEligibilityRequest-submit",
+                                }
+                            ],
+                        },
+                        {
                             "type": "Claim",
+                            "documentation": "supportingInfo may carry a QuestionnaireResponse answering one "
+                            "of our Questionnaires (its questionnaire names the indication version).",
                             "operation": [
                                 {
                                     "name": "submit",

@@ -452,3 +452,19 @@ def test_every_catalogue_questionnaire_answered_by_the_client_is_evaluated(seed,
         statuses.append(auth_request.status)
     assert statuses.count("accepted") >= 5, statuses  # the instant decision is exercised, not only queued
     assert "submitted" in statuses
+
+
+def test_capability_statement_lists_the_new_interactions(db):
+    from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+
+    statement = round_trip(CapabilityStatement, get("/fhir/R4/metadata").json())
+    resources = {r.type: r for r in statement.rest[0].resource}
+    assert {i.code for i in resources["Questionnaire"].interaction} == {"read", "search-type"}
+    assert {p.name for p in resources["Questionnaire"].searchParam} == {
+        "drug",
+        "exception-code",
+        "url",
+        "status",
+    }
+    assert [o.name for o in resources["CoverageEligibilityRequest"].operation] == ["submit"]
+    assert "/cds-services" in statement.rest[0].documentation
