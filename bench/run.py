@@ -54,6 +54,7 @@ SERVER_ENV = {
     "PME_BENCH_VIEWS": "1",
     "PME_LOOKUP_LIMIT": "1000000000",
     "PME_API_RATE_LIMIT": "1000000000",
+    "PME_COVERAGE_LIMIT": "1000000000",
     "PME_VAR_DIR": str(VAR),
     "LOG_LEVEL": "WARNING",
     "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -355,6 +356,11 @@ def main() -> int:
                 scenarios["reviewer_queue"] = wrk("reviewer_queue", fixtures.reviewer_targets())
                 if api_available():
                     scenarios["submission"] = wrk("submission", fixtures.submission_targets(api_tokens(20)))
+                    from bench import coverage
+
+                    scenarios["coverage_check"] = wrk(
+                        "coverage_check", coverage.coverage_targets(coverage.pharmacist_tokens(20))
+                    )
                 else:
                     report["submission_skipped"] = "the JSON API (pme/api) is not in this branch yet"
                 report["baselines"]["minimal_view"] = wrk("minimal_view", fixtures.minimal_targets())
