@@ -198,5 +198,59 @@ def unusual_access(date_from: dt.date, date_to: dt.date) -> tuple[list[BurstSign
     return bursts, sorted(off_hours.values(), key=lambda s: (-s.count, s.username))
 
 
+@dataclass
+class DenialSignal:
+    """One user was refused at least the threshold of reads (unknown or not theirs) within the window:
+    someone may be probing ids."""
+
+    username: str
+    role: str
+    start: dt.datetime
+    end: dt.datetime
+    denials: int
+    channels: list[str]
+
+
+def unusual_denials(date_from: dt.date, date_to: dt.date) -> list[DenialSignal]:
+    """Bursts of `access.denied` events by one user: at least AUDIT_SIGNAL_DENIALS within
+    AUDIT_SIGNAL_WINDOW_MINUTES. One pass in (user, time) order, as for the look-ups."""
+    threshold = settings.AUDIT_SIGNAL_DENIALS
+    window = dt.timedelta(minutes=settings.AUDIT_SIGNAL_WINDOW_MINUTES)
+    rows = (
+        AuditEvent.objects.filter(
+            action="access.denied",
+            created_at__gte=start_of_local_day(date_from),
+            created_at__lt=start_of_local_day(date_to + dt.timedelta(days=1)),
+            actor__isnull=False,
+        )
+        .order_by("actor_id", "created_at", "seq")
+        .values_list("actor_id", "actor_username", "actor_role", "created_at", "details")
+    )
+    signals: list[DenialSignal] = []
+    current_actor: int | None = None
+    recent: deque[dt.datetime] = deque()
+    open_signal: DenialSignal | None = None
+    for actor_id, username, role, moment, details in rows.iterator(chunk_size=5000):
+        if actor_id != current_actor:
+            current_actor, open_signal = actor_id, None
+            recent.clear()
+        recent.append(moment)
+        while moment - recent[0] > window:
+            recent.popleft()
+        channel = str((details or {}).get("channel", ""))
+        if open_signal is not None and recent[0] <= open_signal.end:
+            open_signal.end = moment
+            open_signal.denials += 1
+            if channel and channel not in open_signal.channels:
+                open_signal.channels.append(channel)
+        elif len(recent) >= threshold:
+            open_signal = DenialSignal(
+                username, role, recent[0], moment, len(recent), [channel] if channel else []
+            )
+            signals.append(open_signal)
+    signals.sort(key=lambda s: s.start, reverse=True)
+    return signals
+
+
 def incidents() -> QuerySet[ConfidentialityIncident]:
     return ConfidentialityIncident.objects.select_related("updated_by").order_by("-discovered_on", "-id")

@@ -18,13 +18,8 @@ from pme.accounts.models import User
 from pme.audit.codes import AuditCode
 from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import AuthorizationRequest, RequestKind, TimelineEntry
-from pme.authorizations.services import (
-    DraftInput,
-    TreatmentInput,
-    apply_transition,
-    save_draft,
-    submit_request,
-)
+from pme.authorizations.services import DraftInput, TreatmentInput, save_draft, submit_request
+from pme.authorizations.transitions import transition
 from pme.core.nam import NAM
 from pme.core.timeutils import local_today
 
@@ -237,42 +232,38 @@ def _one(
         expected_benefit="" if indication else "fewer hospital stays",
         previous_treatments=[TreatmentInput("metformin", "ineffective", "6 months")],
     )
-    draft = save_draft(actor=prescriber, prescriber=prescriber, data=data)
+    draft = save_draft(actor=prescriber, prescriber=prescriber, data=data).auth_request
     if status == Status.DRAFT:
         return
-    request = submit_request(draft, actor=prescriber).auth_request
+    request = submit_request(actor=prescriber, request_id=draft.pk).auth_request
     if request.status == Status.SUBMITTED:
         if status == Status.WITHDRAWN:
-            apply_transition(
-                request, Action.WITHDRAW, actor=prescriber, audit_action=AuditCode.REQUEST_WITHDRAWN
-            )
+            transition(request, Action.WITHDRAW, actor=prescriber, code=AuditCode.REQUEST_WITHDRAWN)
         elif status in (Status.IN_REVIEW, Status.INFORMATION_REQUESTED, Status.ACCEPTED, Status.REFUSED):
             request.assigned_to = reviewer
-            apply_transition(request, Action.TAKE, actor=reviewer, audit_action=AuditCode.REQUEST_TAKEN)
+            transition(request, Action.TAKE, actor=reviewer, code=AuditCode.REQUEST_TAKEN)
             if status == Status.INFORMATION_REQUESTED:
-                apply_transition(
+                transition(
                     request,
                     Action.REQUEST_INFORMATION,
                     actor=reviewer,
                     note="Please attach the latest specialist report.",
-                    audit_action=AuditCode.INFORMATION_REQUESTED,
+                    code=AuditCode.INFORMATION_REQUESTED,
                 )
             elif status == Status.ACCEPTED:
                 request.authorized_start = request.requested_start
                 request.authorized_end = (request.requested_start or today) + dt.timedelta(days=364)
                 request.authorized_quantity = request.quantity
                 request.decided_at = timezone.now()
-                apply_transition(
-                    request, Action.ACCEPT, actor=reviewer, audit_action=AuditCode.REQUEST_ACCEPTED
-                )
+                transition(request, Action.ACCEPT, actor=reviewer, code=AuditCode.REQUEST_ACCEPTED)
             elif status == Status.REFUSED:
                 request.decided_at = timezone.now()
-                apply_transition(
+                transition(
                     request,
                     Action.REFUSE,
                     actor=reviewer,
                     note="The recognized indication's criteria are not met.",
-                    audit_action=AuditCode.REQUEST_REFUSED,
+                    code=AuditCode.REQUEST_REFUSED,
                 )
     # Spread the workflow timestamps over the past (not the sent content, which stays frozen).
     decided = sent + dt.timedelta(days=rng.randint(1, 6))

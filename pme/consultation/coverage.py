@@ -6,9 +6,9 @@ refused (403) and the refusal recorded. Counted per token (pme/consultation/toke
 writes exactly one audit event, `insured.coverage_checked`, with the NAM's keyed hash and the number of
 requests the answer rests on, so the privacy officer's reports show it like any look-up of a person.
 
-What it reads is the pharmacist's look-up rule (docs/consultation.md): the requests of any prescriber
-for this person and drug that are valid on the date of service or were sent in the last 12 months, and
-status fields only (`.values(...)`). An unknown person gets exactly the answer of a person without
+What it reads is the pharmacist's rule of the access table (`status_lines_visible_to`, docs/access.md):
+the requests of any prescriber for this person and drug that are valid today or were sent in the last
+12 months, status fields only (`.values(...)`). An unknown person gets exactly the answer of a person without
 authorization ("none"): nothing says whether the NAM exists.
 
 The answer, in this order (docs/api.md has the table):
@@ -42,11 +42,10 @@ from pme.accounts.models import Role, User
 from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import record
+from pme.authorizations.access import status_lines_visible_to, status_window_start
 from pme.authorizations.lifecycle import OPEN_STATUSES, Status
-from pme.authorizations.selectors import requests_for_insured
 from pme.catalogue.codification import CodeStatus, CodeVerdict, Product, code_verdict, find_product
 from pme.catalogue.models import ListStatus
-from pme.consultation.selectors import status_window_start
 from pme.consultation.token_throttle import caller_bucket, count_call
 from pme.core.nam import NAM
 from pme.core.timeutils import REGIE_TZ, local_today
@@ -223,7 +222,7 @@ def check_coverage(
             AuditCode.COVERAGE_CHECKED, actor=actor, outcome=Outcome.DENIED, request=request, details=details
         )
         raise CoverageThrottled(verdict.retry_after)
-    rows = [] if product.drug.list_status == ListStatus.REGULAR else _rows(nam, product, service_date)
+    rows = [] if product.drug.list_status == ListStatus.REGULAR else _rows(actor, nam, product)
     answer = _answer(product, rows, service_date=service_date, quantity=quantity, code_text=code_text)
     record(
         AuditCode.COVERAGE_CHECKED,
@@ -236,16 +235,14 @@ def check_coverage(
     return answer
 
 
-def _rows(nam: NAM, product: Product, service_date: dt.date) -> list[dict[str, Any]]:
-    """The person's requests for this drug that the pharmacist's rule lets us read: one query."""
+def _rows(actor: User, nam: NAM, product: Product) -> list[dict[str, Any]]:
+    """The person's requests for this drug that the pharmacist's rule (`status_lines_visible_to`: any
+    prescriber's, valid today or sent in the last 12 months) lets us read, status fields only: one query."""
     same_drug = Q(drug=product.drug) | Q(din=product.din) if product.din else Q(drug=product.drug)
-    in_window = Q(submitted_at__gte=status_window_start()) | Q(
-        status=Status.ACCEPTED, authorized_end__gte=service_date
-    )
     return list(
-        requests_for_insured(nam)
-        .filter(same_drug, in_window)
-        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        status_lines_visible_to(actor)
+        .filter(same_drug, nam=nam.value)
+        .exclude(status=Status.WITHDRAWN)
         .order_by("-submitted_at", "-pk")
         .values(*_FIELDS)[:100]
     )

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
+from pme.authorizations.models import AuthorizationRequest
 from pme.authorizations.services import review_deadline
-from pme.core.timeutils import REGIE_TZ
+from pme.core.timeutils import REGIE_TZ, add_months
 from pme.review.models import Decision, DecisionKind
-from pme.review.selectors import reason_lines
+from pme.review.selectors import ReasonLine, reason_lines
 
 MARGIN = 2.2 * cm
 FONT = "Helvetica"
@@ -32,7 +34,7 @@ def _date(value: dt.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else "—"
 
 
-def _block(decision: Decision) -> tuple[str, list[str]]:
+def _block(decision: Decision, reasons: list[ReasonLine] | None = None) -> tuple[str, list[str]]:
     """The letter in the active language: a heading and paragraphs."""
     auth_request = decision.auth_request
     decided_on = decision.created_at.astimezone(REGIE_TZ).date()
@@ -44,7 +46,7 @@ def _block(decision: Decision) -> tuple[str, list[str]]:
         % {
             "name": f"{auth_request.insured_first_name} {auth_request.insured_last_name}",
             "date": _date(auth_request.insured_birth_date),
-            "nam": auth_request.nam_value.formatted,
+            "nam": auth_request.nam_value.formatted(),
         },
         _("Drug: %(drug)s") % {"drug": auth_request.drug_label},
     ]
@@ -71,14 +73,14 @@ def _block(decision: Decision) -> tuple[str, list[str]]:
     else:
         heading = _("Payment authorization: refused")
         lines.append(_("Decision: the request is refused, for the following reasons:"))
-        for number, line in enumerate(reason_lines(decision), start=1):
+        for number, line in enumerate(reason_lines(decision) if reasons is None else reasons, start=1):
             text = f"{number}. {line.text}"
             if line.criterion_question:
                 text += " — " + _("criterion not met: %(question)s") % {"question": line.criterion_question}
             lines.append(text)
         if decision.text:
             lines.append(_("Explanation: %(text)s") % {"text": decision.text})
-        deadline = review_deadline(auth_request) or decided_on
+        deadline = (review_deadline(auth_request) if decision.pk else None) or add_months(decided_on, 6)
         lines.append(
             _(
                 "You may ask for a review (révision) of this decision within 6 months, that is until "
@@ -89,10 +91,38 @@ def _block(decision: Decision) -> tuple[str, list[str]]:
     return heading, lines
 
 
-def decision_letter(decision: Decision) -> bytes:
+@dataclass(frozen=True)
+class LetterDraft:
+    """A decision the reviewer has not taken yet, for the letter's preview."""
+
+    kind: str  # DecisionKind.ACCEPTED or DecisionKind.REFUSED
+    authorized_start: dt.date | None = None
+    authorized_end: dt.date | None = None
+    authorized_quantity: str = ""
+    reasons: tuple[ReasonLine, ...] = ()
+    text: str = ""
+    partial: bool = False
+
+
+def draft_letter(auth_request: AuthorizationRequest, draft: LetterDraft) -> bytes:
+    """The letter `draft` would send, dated today, built by the same code as the real one."""
+    unsaved = Decision(
+        auth_request=auth_request,
+        kind=draft.kind,
+        authorized_start=draft.authorized_start,
+        authorized_end=draft.authorized_end,
+        authorized_quantity=draft.authorized_quantity,
+        text=draft.text,
+        partial=draft.partial,
+        created_at=timezone.now(),
+    )
+    return decision_letter(unsaved, reasons=list(draft.reasons))
+
+
+def decision_letter(decision: Decision, *, reasons: list[ReasonLine] | None = None) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=LETTER, pageCompression=1)
-    pdf.setTitle(f"PME {decision.auth_request.number}")
+    pdf.setTitle(f"PME {decision.auth_request.number or ''}")
     pdf.setAuthor("PME")
     width, height = LETTER
     text_width = width - 2 * MARGIN
@@ -107,7 +137,7 @@ def decision_letter(decision: Decision) -> bytes:
     first = decision.auth_request.prescriber.language or "fr"
     for language in _languages(first):
         with translation.override(language):
-            heading, lines = _block(decision)
+            heading, lines = _block(decision, reasons)
         need(1.5 * cm)
         pdf.setFont(BOLD, 14)
         pdf.drawString(MARGIN, y, heading)

@@ -184,7 +184,7 @@ def test_already_authorized_until(prescriber, catalogue):
     draft = make_draft(
         prescriber, catalogue["indication"], requested_start=local_today() - dt.timedelta(days=3)
     )
-    accepted = submit_request(draft, actor=prescriber).auth_request
+    accepted = submit_request(actor=prescriber, request_id=draft.pk).auth_request
     assert accepted.status == "accepted"
     assert accepted.authorized_end is not None
     assert accepted.drug is not None
@@ -200,9 +200,8 @@ def test_already_authorized_until(prescriber, catalogue):
 
 
 def test_waiting_request(prescriber, catalogue):
-    submit_request(
-        make_draft(prescriber, catalogue["indication"], answers={"exacerbations": False}), actor=prescriber
-    )
+    draft = make_draft(prescriber, catalogue["indication"], answers={"exacerbations": False})
+    submit_request(actor=prescriber, request_id=draft.pk)
     found = cards_of(call(bearer_client_for(prescriber), hook_call()))
     assert len(found) == 1
     assert found[0]["indicator"] == "info"
@@ -211,7 +210,7 @@ def test_waiting_request(prescriber, catalogue):
 
 def test_another_prescribers_authorization_is_not_revealed(prescriber, other_prescriber, catalogue):
     draft = make_draft(other_prescriber, catalogue["indication"], requested_start=local_today())
-    assert submit_request(draft, actor=other_prescriber).auth_request.status == "accepted"
+    assert submit_request(actor=other_prescriber, request_id=draft.pk).auth_request.status == "accepted"
     found = cards_of(call(bearer_client_for(prescriber), hook_call()))
     assert [c["indicator"] for c in found] == ["info", "warning"]
 

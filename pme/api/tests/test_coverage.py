@@ -72,7 +72,7 @@ def catalogue(db):
 
 def send(prescriber, indication, *, met: bool, **overrides: Any):
     draft = make_draft(prescriber, indication, answers={"exacerbations": met}, **overrides)
-    return submit_request(draft, actor=prescriber).auth_request
+    return submit_request(actor=prescriber, request_id=draft.pk).auth_request
 
 
 def check(client, interface: str, *, nam: str = NAM_TREMBLAY, din: str = DIN, **extra: Any) -> dict[str, Any]:
@@ -182,10 +182,10 @@ def test_ended_authorization(interface, pharmacist, prescriber, catalogue):
 @pytest.mark.parametrize("interface", INTERFACES)
 def test_refused_request(interface, pharmacist, prescriber, reviewer, catalogue):
     sent = send(prescriber, catalogue["indication"], met=False)
-    held = take_request(sent, reviewer=reviewer)
+    held = take_request(reviewer=reviewer, request_id=sent.pk)
     refuse_request(
-        held,
         reviewer=reviewer,
+        request_id=held.pk,
         reasons=[ReasonInput(reason("criteria-not-met", applies_to_criterion=False))],
         text="No.",
         expected_version=held.row_version,
@@ -209,11 +209,11 @@ def test_pending_renewal_after_an_accepted_period_that_does_not_start_yet(
     interface, pharmacist, prescriber, reviewer, catalogue
 ):
     later = send(prescriber, catalogue["indication"], met=False)
-    held = take_request(later, reviewer=reviewer)
+    held = take_request(reviewer=reviewer, request_id=later.pk)
     start = local_today() + dt.timedelta(days=5)
     accept_request(
-        held,
         reviewer=reviewer,
+        request_id=held.pk,
         start=start,
         end=start + dt.timedelta(days=90),
         quantity="26 seringues",

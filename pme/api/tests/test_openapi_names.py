@@ -69,7 +69,7 @@ def test_generated_client_lists_requests_and_looks_up_the_panorama(
     from pme.authorizations.tests.factories import make_draft
 
     settings.ALLOWED_HOSTS = ["*"]
-    sent = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    sent = submit_request(actor=prescriber, request_id=make_draft(prescriber).pk).auth_request
     spec = tmp_path / "openapi.json"
     from django.test import Client
 

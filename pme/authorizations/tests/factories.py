@@ -58,6 +58,12 @@ def draft_input(indication=None, **overrides: object) -> DraftInput:
     return DraftInput(**values)  # type: ignore[arg-type]
 
 
-def make_draft(prescriber=None, indication=None, **overrides: object) -> AuthorizationRequest:
+def make_draft(
+    prescriber=None, indication=None, *, entered_by=None, **overrides: object
+) -> AuthorizationRequest:
+    """A draft for `prescriber`, entered by them or by `entered_by` (a collaborator who may draft)."""
     prescriber = prescriber or PrescriberProfileFactory.create().user
-    return save_draft(actor=prescriber, prescriber=prescriber, data=draft_input(indication, **overrides))
+    saved = save_draft(
+        actor=entered_by or prescriber, prescriber=prescriber, data=draft_input(indication, **overrides)
+    )
+    return saved.auth_request

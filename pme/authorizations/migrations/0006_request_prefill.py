@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorizations', '0004_refusal_reasons'),
+        ('authorizations', '0005_alter_authorizationrequest_din'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
