@@ -214,3 +214,37 @@ def test_a_collaborator_sees_the_drafts_they_entered_only(prescriber, collaborat
     client = client_for(collaborator)
     assert client.get(reverse("authorizations:detail", args=[theirs.pk])).status_code == 200
     assert client.get(reverse("authorizations:detail", args=[prescribers_own.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_many_refused_reads_in_a_short_time_are_signalled(settings, collaborator, prescriber, client):
+    """Someone trying request numbers: every refusal is an access.denied event, and a burst of them from
+    one user is a signal on the privacy officer's page (the others' scattered refusals are not)."""
+    from pme.audit.reads import view_signals
+    from pme.audit.tests.fixtures import fr_url
+
+    settings.AUDIT_SIGNAL_DENIALS = 5
+    settings.AUDIT_SIGNAL_WINDOW_MINUTES = 10
+    start = dt.datetime(2026, 11, 18, 10, 0, tzinfo=REGIE_TZ)
+    with time_machine.travel(start, tick=True):
+        probing = client_for(collaborator)
+        for pk in range(1000, 1006):
+            assert probing.get(reverse("authorizations:detail", args=[pk])).status_code == 404
+    with time_machine.travel(start + dt.timedelta(hours=3), tick=True):
+        client_for(prescriber).get(reverse("authorizations:detail", args=[999]))
+    assert AuditEvent.objects.filter(action="access.denied").count() == 7
+    officer = _officer()
+    day = dt.date(2026, 11, 18)
+    found = view_signals(actor=officer, start=day, end=day)
+    assert [(s.username, s.denials, s.channels) for s in found.denials] == [
+        (collaborator.username, 6, ["web"])
+    ]
+    page = client_for(officer).get(fr_url("audit:signals") + "?date_from=2026-11-18&date_to=2026-11-18")
+    assert collaborator.username in page.content.decode()
+
+
+def _officer():
+    from pme.accounts.models import Role
+    from pme.accounts.tests.factories import UserFactory
+
+    return UserFactory.create(username="CE900004", role=Role.PRIVACY_OFFICER)

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from pme.audit.models import AuditEvent, ConfidentialityIncident
 from pme.core.timeutils import REGIE_TZ, start_of_local_day
@@ -81,10 +82,23 @@ def recorded_actions() -> list[str]:
     return sorted(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())
 
 
+# The trail names roles in an inclusive form (it reads the same for every person in the role), keyed by
+# the role codes of accounts.Role (the audit app sits below accounts; test_audit_roles keeps them equal).
+INCLUSIVE_ROLES = {
+    "prescriber": pgettext_lazy("role in the trail", "Prescriber"),
+    "collaborator": pgettext_lazy("role in the trail", "Administrative assistant"),
+    "pharmacist": pgettext_lazy("role in the trail", "Pharmacist"),
+    "reviewer": pgettext_lazy("role in the trail", "Régie reviewer"),
+    "access_admin": pgettext_lazy("role in the trail", "Access administrator"),
+    "privacy_officer": pgettext_lazy("role in the trail", "Privacy officer"),
+}
+
+
 def role_labels() -> dict[str, str]:
-    """Role code -> translated name, read from the user model so that audit need not import accounts."""
+    """Role code -> its name in the trail, in the active language (inclusive in French)."""
     field = get_user_model()._meta.get_field("role")
-    return {str(code): str(label) for code, label in field.flatchoices}
+    names = {str(code): str(label) for code, label in field.flatchoices}
+    return {code: str(INCLUSIVE_ROLES.get(code, name)) for code, name in names.items()}
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
