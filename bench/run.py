@@ -75,6 +75,7 @@ SERVER_ENV = {
     "PME_BENCH_VIEWS": "1",
     "PME_LOOKUP_LIMIT": "1000000000",
     "PME_API_RATE_LIMIT": "1000000000",
+    "PME_COVERAGE_LIMIT": "1000000000",
     "PME_VAR_DIR": str(VAR),
     "LOG_LEVEL": "WARNING",
     "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -274,7 +275,15 @@ def scenario_targets(tokens: list[str]) -> dict[str, list[str]]:
         "request_page": fixtures.request_page_targets(),
         "reviewer_queue": fixtures.reviewer_targets(),
         "submission": fixtures.submission_targets(tokens),
+        "coverage_check": _coverage_targets(),
     }
+
+
+def _coverage_targets() -> list[str]:
+    """The coverage check (issue 17) with generated pharmacists' tokens; compared with api_minimal."""
+    from bench import coverage
+
+    return coverage.coverage_targets(coverage.pharmacist_tokens(20))
 
 
 def ceiling_targets(tokens: list[str]) -> dict[str, list[str]]:
@@ -323,7 +332,7 @@ def stage_ratios(results: dict[str, Any]) -> dict[str, Any]:
         name: {
             "vs_logged_in_view": round(r["rps"] / reference, 3),
             "vs_minimal_view": round(r["rps"] / anonymous, 3),
-            "vs_api_minimal": round(r["rps"] / api, 3) if name == "submission" else None,
+            "vs_api_minimal": round(r["rps"] / api, 3) if name in ("submission", "coverage_check") else None,
         }
         for name, r in results.items()
     }

@@ -142,6 +142,15 @@ CACHES = {
 PME_LOOKUP_LIMIT = env_int("PME_LOOKUP_LIMIT", 60, minimum=1)
 PME_LOOKUP_WINDOW_SECONDS = env_int("PME_LOOKUP_WINDOW_SECONDS", 600, minimum=1)
 PME_BENCH_VIEWS = env_bool("PME_BENCH_VIEWS", default=False)  # bench/run.py only: adds /bench/minimal
+# Systems calling by token (docs/api.md): coverage checks of pharmacy software and CDS Hooks calls of
+# clinic records, each at most LIMIT per token in a window (a fixed window: up to twice LIMIT across
+# a window boundary). 300 in 10 minutes is several times what the busiest pharmacy or clinic sends.
+PME_COVERAGE_LIMIT = env_int("PME_COVERAGE_LIMIT", 300, minimum=1)
+PME_COVERAGE_WINDOW_SECONDS = env_int("PME_COVERAGE_WINDOW_SECONDS", 600, minimum=1)
+PME_CDS_LIMIT = env_int("PME_CDS_LIMIT", 300, minimum=1)
+PME_CDS_WINDOW_SECONDS = env_int("PME_CDS_WINDOW_SECONDS", 600, minimum=1)
+# How long the request form pre-filled from a CDS Hooks card stays available (seconds; used once).
+PME_PREFILL_SECONDS = env_int("PME_PREFILL_SECONDS", 900, minimum=60)
 
 AUTH_USER_MODEL = "accounts.User"
 # Refuses inactive accounts and accounts without a role (e.g. made by createsuperuser) everywhere.

@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", portal_views.healthz, name="healthz"),
     path("api/v1/", include("pme.api.urls")),
     path("fhir/R4/", include("pme.api.fhir.urls")),
+    path("", include("pme.api.cds.urls")),  # /cds-services (CDS Hooks)
 ]
 if settings.PME_BENCH_VIEWS:  # the benchmarks' fixed page (bench/run.py); never set in production
     urlpatterns.append(path("bench/", include("pme.portal.bench_urls")))

@@ -57,7 +57,7 @@ MATRIX = _collect()
 EXEMPT_PREFIXES: tuple[str, ...] = ()
 
 
-API_NAMESPACES = ("api:", "fhir:")
+API_NAMESPACES = ("api:", "fhir:", "cds:")
 
 
 def url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:

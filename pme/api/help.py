@@ -21,4 +21,19 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
         _("API and FHIR for software"),
         _("Personal API tokens, the JSON API, the FHIR interface, errors and limits."),
     ),
+    HelpSection(
+        "pharmacy-coverage",
+        _("Coverage check for pharmacy software"),
+        _("Is this drug covered for this person today, and how much: JSON and FHIR examples."),
+    ),
+    HelpSection(
+        "cds-hooks",
+        _("Advice in the clinic's medical record (CDS Hooks)"),
+        _("Exception codes, authorizations in force and pre-filled requests while prescribing."),
+    ),
+    HelpSection(
+        "fhir-questionnaires",
+        _("The criteria as FHIR questionnaires"),
+        _("Read the questions of an indication, answer them in the record, send the request."),
+    ),
 )

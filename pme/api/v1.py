@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import Operation
 from ninja.parser import Parser
 
 from pme.api.auth import BearerToken
@@ -30,7 +31,66 @@ class SafeParser(Parser):
         return cast(dict[str, Any], parse_json(request.body))
 
 
-api = NinjaAPI(
+# Every operation's stable operationId and its audience, by (url name, method): generated clients name
+# their calls after these (`create_request`, `look_up_panorama`), grouped by audience (one module per tag).
+# A new endpoint without a line here makes the OpenAPI document fail to build (test_openapi_names.py).
+AUDIENCES: dict[str, str] = {
+    "catalogue": "The public list of drugs and recognized indications: no token needed.",
+    "prescribers": "Prescribers and their administrative assistants: requests, the panorama.",
+    "pharmacies": "Pharmacists and their pharmacy's software: status look-up, coverage check.",
+    "regie": "Régie staff: the review queue and decisions.",
+}
+OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("catalogue_drugs", "GET"): ("searchDrugs", "catalogue"),
+    ("catalogue_drug", "GET"): ("getDrug", "catalogue"),
+    ("catalogue_indication", "GET"): ("getIndication", "catalogue"),
+    ("requests", "POST"): ("createRequest", "prescribers"),
+    ("requests", "GET"): ("listRequests", "prescribers"),
+    ("request", "GET"): ("getRequest", "prescribers"),
+    ("request_submit", "POST"): ("submitRequest", "prescribers"),
+    ("request_answer", "POST"): ("answerInformationRequest", "prescribers"),
+    ("request_withdraw", "POST"): ("withdrawRequest", "prescribers"),
+    ("consultation_panorama", "POST"): ("lookUpPanorama", "prescribers"),
+    ("consultation_status", "POST"): ("lookUpRequestStatus", "pharmacies"),
+    ("coverage_check", "POST"): ("checkCoverage", "pharmacies"),
+    ("review_queue", "GET"): ("listReviewQueue", "regie"),
+    ("review_refusal_reasons", "GET"): ("listRefusalReasons", "regie"),
+    ("review_take", "POST"): ("takeRequest", "regie"),
+    ("review_decide", "POST"): ("decideRequest", "regie"),
+}
+
+
+class UnnamedOperation(LookupError):
+    pass
+
+
+def _naming(operation: Operation) -> tuple[str, str]:
+    key = (getattr(operation, "url_name", None) or "", operation.methods[0])
+    try:
+        return OPERATIONS[key]
+    except KeyError:
+        raise UnnamedOperation(
+            f"{key} has no operationId: add it to OPERATIONS in pme/api/v1.py (with its audience)"
+        ) from None
+
+
+class PmeApi(NinjaAPI):
+    """Operation ids and audience tags from OPERATIONS, in one place rather than on every decorator."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return _naming(operation)[0]
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        tag_of = dict(OPERATIONS.values())  # operationId → audience
+        for methods in schema["paths"].values():
+            for details in methods.values():
+                details["tags"] = [tag_of[details["operationId"]]]
+        schema["tags"] = [{"name": name, "description": text} for name, text in AUDIENCES.items()]
+        return schema
+
+
+api = PmeApi(
     title="PME API",
     version="1",
     description=(
@@ -105,9 +165,10 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error_response(request, ApiError(500, "server_error"))
 
 
-from pme.api.endpoints import catalogue, consultation, requests, review  # noqa: E402 (routers need `api`)
+from pme.api.endpoints import catalogue, consultation, coverage, requests, review  # noqa: E402 (need `api`)
 
-api.add_router("/catalogue", catalogue.router, tags=["catalogue"])
-api.add_router("/requests", requests.router, tags=["requests"])
-api.add_router("/consultation", consultation.router, tags=["consultation"])
-api.add_router("/review", review.router, tags=["review"])
+api.add_router("/catalogue", catalogue.router)
+api.add_router("/requests", requests.router)
+api.add_router("/consultation", consultation.router)
+api.add_router("/review", review.router)
+api.add_router("/coverage", coverage.router)

@@ -26,6 +26,9 @@ class AuditCode(StrEnum):
     LETTER_DOWNLOADED = "decision.letter_downloaded"
     LETTER_PREVIEWED = "decision.letter_previewed"
     QUEUE_VIEWED = "review.queue_viewed"
+    COVERAGE_CHECKED = "insured.coverage_checked"
+    PRESCRIBING_ADVICE_GIVEN = "insured.prescribing_advice_given"
+    PREFILL_OPENED = "request.prefill_opened"
     # Requests: changes.
     DRAFT_SAVED = "request.draft_saved"
     REQUEST_SUBMITTED = "request.submitted"
@@ -118,6 +121,11 @@ SENTENCES: dict[AuditCode, Promise] = {
     AuditCode.LETTER_DOWNLOADED: _("Downloaded a decision letter"),
     AuditCode.LETTER_PREVIEWED: _("Previewed a decision letter before deciding"),
     AuditCode.QUEUE_VIEWED: _("Viewed the review queue"),
+    AuditCode.COVERAGE_CHECKED: _("Checked whether a drug is covered for an insured person (pharmacy claim)"),
+    AuditCode.PRESCRIBING_ADVICE_GIVEN: _(
+        "Received advice on a prescription for an insured person (electronic medical record)"
+    ),
+    AuditCode.PREFILL_OPENED: _("Opened a request form pre-filled by the electronic medical record"),
     AuditCode.DRAFT_SAVED: _("Saved a draft request"),
     AuditCode.REQUEST_SUBMITTED: _("Sent a request to the Régie"),
     AuditCode.REQUEST_ACCEPTED: _("Accepted a request"),

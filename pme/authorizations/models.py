@@ -386,3 +386,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+
+class RequestPrefill(models.Model):
+    """What a clinic's record knew when it suggested a request (a CDS Hooks card's link): the person, the
+    drug, the dosage. Kept here behind an opaque handle so that the link itself carries no personal
+    information; it opens once, for its prescriber, before `expires_at` (pme/authorizations/prefill.py)."""
+
+    handle_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("pre-filled request form")
+        verbose_name_plural = _("pre-filled request forms")
+
+    def __str__(self) -> str:
+        return f"prefill for {self.prescriber_id} until {self.expires_at:%Y-%m-%d %H:%M}"

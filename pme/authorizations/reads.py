@@ -165,7 +165,7 @@ def route_of(auth_request: AuthorizationRequest) -> str:
         return Route.ACCEPTED
     if not evaluation:
         return Route.EXCEPTIONAL_PATIENT if auth_request.indication_id is None else ""
-    if any(r.get("outcome") == "not_met" for r in evaluation.get("results", [])):
+    if evaluation.get("overall") == "not_met":
         return Route.NOT_MET
     if evaluation.get("overall") != "met":
         return Route.NEEDS_ASSESSMENT

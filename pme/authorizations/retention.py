@@ -6,6 +6,8 @@ is met). Found by `manage.py apply_retention` (pme.core.retention).
   its authorization period, whichever is later.
 - An abandoned draft (never sent) is deleted `PME_DRAFT_RETENTION_DAYS` (default 365) after it was last
   saved.
+- A request form pre-filled by a clinic's record is deleted once opened or expired
+  (pme/authorizations/prefill.py).
 The audit trail keeps its own events (pme.audit.retention), so who saw what stays provable.
 """
 
@@ -30,6 +32,7 @@ from pme.authorizations.models import (
     RequestVersion,
     TimelineEntry,
 )
+from pme.authorizations.prefill import PrefillRetention
 from pme.core.retention import Progress, RetentionResult, years_before
 
 CHUNK = 500
@@ -94,4 +97,4 @@ def _delete_files(paths: list[str]) -> None:
         default_storage.delete(path)
 
 
-POLICIES = (RequestRetention(),)
+POLICIES = (RequestRetention(), PrefillRetention())

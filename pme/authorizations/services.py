@@ -41,7 +41,7 @@ from pme.authorizations.models import (
 )
 from pme.authorizations.periods import period_end
 from pme.authorizations.transitions import transition
-from pme.catalogue.criteria import Evaluation, evaluate
+from pme.catalogue.criteria import Evaluation, Outcome, evaluate, evaluate_criterion
 from pme.core.timeutils import add_months, local_today
 
 # Re-exported for callers: the content's declaration, and the lifecycle's refusal.
@@ -241,9 +241,22 @@ def missing_information(auth_request: AuthorizationRequest) -> list[str]:
         if auth_request.indication_id is None:
             missing.append(_("Choose the recognized indication."))
         elif auth_request.indication is not None:
-            for criterion in auth_request.indication.criteria.all():
+            criteria = list(auth_request.indication.criteria.all())
+            # An alternative need not be answered once another one of its group is met (one is enough;
+            # a Questionnaire's enableWhen does not even ask it).
+            met_groups = {
+                c.group
+                for c in criteria
+                if c.group
+                and evaluate_criterion(
+                    c, auth_request.answers.get(c.key), reference_date=local_today()
+                ).outcome
+                is Outcome.MET
+            }
+            for criterion in criteria:
                 if (
-                    criterion.required_for_automatic
+                    criterion.group not in met_groups
+                    and criterion.required_for_automatic
                     and criterion.kind != "text"
                     and (auth_request.answers.get(criterion.key) in (None, "", []))
                 ):
@@ -291,7 +304,7 @@ class Route(StrEnum):
 def _route(evaluation: Evaluation | None, *, automatic_decision_allowed: bool, has_period: bool) -> Route:
     if evaluation is None:
         return Route.EXCEPTIONAL_PATIENT
-    if evaluation.not_met:
+    if evaluation.overall == Outcome.NOT_MET:  # a group of alternatives is met when one of them is
         return Route.NOT_MET
     if evaluation.overall != "met":
         return Route.NEEDS_ASSESSMENT

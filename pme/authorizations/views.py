@@ -31,6 +31,7 @@ from pme.authorizations.forms import (
 )
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest, RequestKind
+from pme.authorizations.prefill import take_prefill
 from pme.authorizations.services import Route
 from pme.catalogue import selectors as catalogue
 
@@ -181,6 +182,18 @@ def _request_form(
     draft: AuthorizationRequest | None = None,
 ) -> HttpResponse:
     initial = initial_from(draft) if draft else {"submission_token": uuid.uuid4()}
+    handle = request.GET.get("prefill", "") if draft is None and request.method == "GET" else ""
+    if handle:  # a clinic record's CDS Hooks card (pme/authorizations/prefill.py)
+        prefilled = take_prefill(actor=request.user, prescriber=prescriber, handle=handle, request=request)
+        if prefilled is None:
+            messages.warning(
+                request,
+                _(
+                    "The information sent by your medical record has expired or was "
+                    "already used: fill in the form."
+                ),
+            )
+        initial.update(prefilled or {})
     form = RequestForm(
         request.POST or None, request.FILES or None, kind=kind, indication=indication, initial=initial
     )

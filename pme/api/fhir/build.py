@@ -9,6 +9,7 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.claimresponse import ClaimResponse
+from fhir.resources.R4B.coverageeligibilityresponse import CoverageEligibilityResponse
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.resource import Resource
 
@@ -16,6 +17,8 @@ from pme.api.common import professional_number
 from pme.api.fhir import mapping
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.reads import RequestFile
+from pme.catalogue.codification import CodeStatus
+from pme.consultation.coverage import CoverageAnswer
 
 
 def validated(model: type[Resource], data: dict[str, Any]) -> dict[str, Any]:
@@ -54,10 +57,49 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                         "description": "Authorization: Bearer <personal API token> (docs/fhir.md). "
                         "metadata is public; everything else needs a token."
                     },
+                    "documentation": "Also: CDS Hooks 2.0 services for prescribing at /cds-services "
+                    "(order-select, order-sign), and the JSON API at /api/v1/ (docs/api.md).",
                     "resource": [
                         {"type": "ClaimResponse", "interaction": [{"code": "read"}]},
                         {
+                            "type": "Questionnaire",
+                            "documentation": "The criteria of each recognized indication version (public).",
+                            "interaction": [{"code": "read"}, {"code": "search-type"}],
+                            "searchParam": [
+                                {
+                                    "name": "drug",
+                                    "type": "token",
+                                    "documentation": "A DIN or the catalogue key of the drug",
+                                },
+                                {"name": "exception-code", "type": "token", "documentation": "e.g. RE172"},
+                                {
+                                    "name": "url",
+                                    "type": "uri",
+                                    "documentation": "canonical, optionally |version",
+                                },
+                                {
+                                    "name": "status",
+                                    "type": "token",
+                                    "documentation": "active, retired or draft",
+                                },
+                            ],
+                        },
+                        {
+                            "type": "CoverageEligibilityRequest",
+                            "documentation": "Coverage check of one pharmacy claim line "
+                            "(pharmacists' tokens): answers a CoverageEligibilityResponse.",
+                            "operation": [
+                                {
+                                    "name": "submit",
+                                    "definition": f"{mapping.BASE}/OperationDefinition/"
+                                    "CoverageEligibilityRequest-submit",
+                                }
+                            ],
+                        },
+                        {
                             "type": "Claim",
+                            "documentation": "supportingInfo may carry a QuestionnaireResponse answering one "
+                            "of our Questionnaires (its questionnaire names the indication version).",
                             "operation": [
                                 {
                                     "name": "submit",
@@ -196,6 +238,102 @@ def bundle(resources: list[dict[str, Any]], *, base_url: str) -> dict[str, Any]:
                 {
                     "fullUrl": f"{base_url}/{r['resourceType']}/{r['id']}" if r.get("id") else None,
                     "resource": r,
+                }
+                for r in resources
+            ],
+        },
+    )
+
+
+# ---- Coverage check: CoverageEligibilityResponse ----------------------------------------------------------
+
+
+def coverage_eligibility_response(
+    answer: CoverageAnswer, *, nam: str, purpose: list[str], request_reference: dict[str, Any]
+) -> dict[str, Any]:
+    """The answer to a CoverageEligibilityRequest (one claim line), by the table of mapping.COVERAGE_TO_FHIR:
+    insurance.inforce, the authorization (preAuthRef, benefitPeriod, authorized quantity as a benefit),
+    item.authorizationRequired, and our result code as an extension of the item."""
+    fhir = mapping.COVERAGE_TO_FHIR[str(answer.result)]
+    product: dict[str, Any] = {"text": answer.drug_name}
+    if answer.din:
+        product["coding"] = [{"system": mapping.DIN_SYSTEM, "code": answer.din}]
+    else:
+        product["coding"] = [{"system": mapping.DRUG_KEY_SYSTEM, "code": answer.drug_key}]
+    item: dict[str, Any] = {
+        "extension": [
+            {
+                "url": mapping.COVERAGE_RESULT,
+                "valueCoding": {
+                    "system": mapping.COVERAGE_RESULT_SYSTEM,
+                    "code": str(answer.result),
+                    "display": fhir.display,
+                },
+            }
+        ],
+        "productOrService": product,
+        "name": answer.drug_name,
+        "description": answer.message,
+        "excluded": False,
+        "authorizationRequired": answer.authorization_required,
+    }
+    insurance: dict[str, Any] = {
+        "coverage": {"display": "Régie (PME)"},
+        "inforce": fhir.inforce,
+        "item": [item],
+    }
+    data: dict[str, Any] = {
+        "resourceType": "CoverageEligibilityResponse",
+        "status": "active",
+        "purpose": purpose,
+        "patient": {"identifier": {"system": mapping.NAM_SYSTEM, "value": nam}},
+        "servicedDate": answer.service_date.isoformat(),
+        "created": timezone.now().isoformat(),
+        "request": request_reference,
+        "outcome": "complete",
+        "disposition": answer.message,
+        "insurer": {"display": "Régie (PME)"},
+        "insurance": [insurance],
+    }
+    facts = answer.authorization
+    if facts is not None:
+        if facts.number:
+            data["preAuthRef"] = facts.number
+        if facts.start and facts.end:
+            insurance["benefitPeriod"] = {"start": facts.start.isoformat(), "end": facts.end.isoformat()}
+        if facts.quantity:
+            item["benefit"] = [
+                {
+                    "type": _codeable(mapping.BENEFIT_SYSTEM, "authorized-quantity", "Authorized quantity"),
+                    "allowedString": facts.quantity,
+                }
+            ]
+    code = answer.code
+    if code is not None:
+        item["modifier"] = [_codeable(mapping.EXCEPTION_CODE_SYSTEM, code.code)]
+        if code.status == CodeStatus.VALID and code.effective_from:
+            period = {"start": code.effective_from.isoformat()}
+            if code.honoured_until:
+                period["end"] = code.honoured_until.isoformat()
+            insurance["benefitPeriod"] = period
+    return validated(CoverageEligibilityResponse, data)
+
+
+def searchset(resources: list[dict[str, Any]], *, base_url: str, self_url: str) -> dict[str, Any]:
+    """A search answer: every match, no paging (the catalogue holds some hundred versions)."""
+    return validated(
+        Bundle,
+        {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "timestamp": timezone.now().isoformat(),
+            "total": len(resources),
+            "link": [{"relation": "self", "url": self_url}],
+            "entry": [
+                {
+                    "fullUrl": f"{base_url}/{r['resourceType']}/{r['id']}",
+                    "resource": r,
+                    "search": {"mode": "match"},
                 }
                 for r in resources
             ],

@@ -53,3 +53,43 @@ def fhir_status(status: str, *, partial: bool = False) -> FhirStatus:
     if status == Status.ACCEPTED and partial:
         return PARTIAL
     return STATUS_TO_FHIR[status]
+
+
+# ---- Coverage checks (CoverageEligibilityResponse) and Questionnaires ----------------------------------
+
+EXCEPTION_CODE_SYSTEM = f"{BASE}/CodeSystem/exception-code"
+DRUG_KEY_SYSTEM = f"{BASE}/CodeSystem/drug"
+COVERAGE_RESULT_SYSTEM = f"{BASE}/CodeSystem/coverage-result"
+COVERAGE_RESULT = f"{BASE}/StructureDefinition/coverage-result"
+BENEFIT_SYSTEM = f"{BASE}/CodeSystem/benefit-type"
+QUESTIONNAIRE_BASE = f"{BASE}/Questionnaire"
+INDICATION_SYSTEM = f"{BASE}/sid/indication"
+TREATMENT_OUTCOME_SYSTEM = f"{BASE}/CodeSystem/treatment-outcome"
+CHOICE_SYSTEM = f"{BASE}/CodeSystem/criterion-choice"
+QUESTIONNAIRE_UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+
+
+@dataclass(frozen=True)
+class FhirCoverage:
+    """How one coverage answer reads in a CoverageEligibilityResponse (docs/fhir.md has the table)."""
+
+    inforce: bool  # insurance.inforce: the drug is payable for this person under this answer
+    display: str  # the result code's display (English, as FHIR codes are)
+
+
+COVERAGE_TO_FHIR: dict[str, FhirCoverage] = {
+    "not_required": FhirCoverage(True, "No authorization needed (regular drug)"),
+    "authorized": FhirCoverage(True, "Covered by an authorization"),
+    "quantity_exceeded": FhirCoverage(True, "Authorized, quantity claimed over the quantity authorized"),
+    "code_valid": FhirCoverage(True, "Covered by the exception code"),
+    "code_withdrawn": FhirCoverage(False, "Exception code withdrawn"),
+    "code_not_in_force": FhirCoverage(False, "Exception code not yet in force"),
+    "code_wrong_drug": FhirCoverage(False, "Exception code of another drug"),
+    "code_unknown": FhirCoverage(False, "Not an exception code"),
+    "pending": FhirCoverage(False, "Request awaiting a decision"),
+    "refused": FhirCoverage(False, "Request refused"),
+    "expired": FhirCoverage(False, "Authorization ended"),
+    "not_started": FhirCoverage(False, "Authorization not yet started"),
+    "none": FhirCoverage(False, "No authorization"),
+}
+EXCEPTION_CODE_EXTENSION = f"{BASE}/StructureDefinition/exception-code"  # on a MedicationRequest (CDS)

@@ -43,6 +43,8 @@ ROWS: dict[tuple[str, tuple[str, ...], str], dict[str, int]] = {
     # Look-ups by insured person
     ("api:consultation_panorama", (), "POST"): writers(400),
     ("api:consultation_status", (), "POST"): rows(403, pharmacist=400),
+    # Coverage checks of pharmacy claims: pharmacists' tokens only
+    ("api:coverage_check", (), "POST"): rows(403, pharmacist=400),
     # Régie review
     ("api:review_queue", (), "GET"): rows(403, reviewer=200),
     ("api:review_refusal_reasons", (), "GET"): rows(403, reviewer=200),
@@ -53,6 +55,15 @@ ROWS: dict[tuple[str, tuple[str, ...], str], dict[str, int]] = {
     ("fhir:claim_response", ("@sent_request",), "GET"): VISIBLE_TO_OWNERS,
     ("fhir:claim_submit", (), "POST"): writers(400),
     ("fhir:claim_inquire", (), "POST"): writers(400),
+    ("fhir:coverage_eligibility_submit", (), "POST"): rows(403, pharmacist=400),
+    # The criteria as Questionnaires: public reference data, as the catalogue
+    ("fhir:questionnaire_search", (), "GET"): OPEN,
+    ("fhir:questionnaire", ("@request_indication",), "GET"): OPEN,
+    ("fhir:questionnaire", ("999999",), "GET"): dict.fromkeys(PERSONAS, 404),
+    # CDS Hooks: discovery is public; the services answer prescribers' tokens only
+    ("cds:discovery", (), "GET"): OPEN,
+    ("cds:service", ("pme-order-select",), "POST"): rows(403, prescriber=400, other_prescriber=400),
+    ("cds:service", ("pme-order-sign",), "POST"): rows(403, prescriber=400, other_prescriber=400),
     # Any other address under /fhir/R4/: a FHIR 404 (OperationOutcome) for everyone.
     ("fhir:unknown", ("Patient/1",), "GET"): dict.fromkeys(PERSONAS, 404),
 }

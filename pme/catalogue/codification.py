@@ -1,0 +1,86 @@
+"""Which product a claim or a prescription names, and whether an exception code written on it applies.
+
+Pure catalogue rules (public reference data, no personal information): the coverage check of pharmacy
+claims (pme/consultation/coverage.py) and the prescribing advice of clinic records
+(pme/consultation/prescribing.py) both read the catalogue through these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass
+
+from pme.catalogue.models import DIN, DIN_RE, Drug, ExceptionCode, Indication
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class Product:
+    """A catalogue drug as a claim names it: by one of its DINs (`din` set) or by its key (`din` empty)."""
+
+    drug: Drug
+    din: str
+
+
+def find_product(din_or_key: str) -> Product | None:
+    """The drug with this DIN (8 digits, leading zeros kept; spaces ignored) or this catalogue key."""
+    text = din_or_key.strip()
+    compact = text.replace(" ", "")
+    if DIN_RE.match(compact):
+        row = DIN.objects.select_related("drug").filter(din=compact).first()
+        return Product(row.drug, row.din) if row is not None else None
+    if _KEY.match(text):
+        drug = Drug.objects.filter(key=text).first()
+        return Product(drug, "") if drug is not None else None
+    return None
+
+
+def normalize_code(text: str) -> str:
+    """ "ai 582" → "AI582": codes are written by hand on prescriptions."""
+    return "".join(text.split()).upper()
+
+
+class CodeStatus(enum.StrEnum):
+    VALID = "valid"  # honoured on the date for this drug (a withdrawn code until its last valid day)
+    WITHDRAWN = "withdrawn"  # withdrawn, and past the last day it is honoured
+    NOT_IN_FORCE = "not_in_force"  # not yet in force on the date
+    WRONG_DRUG = "wrong_drug"  # a real code, but of no indication of this drug
+    UNKNOWN = "unknown"  # not an exception code of the catalogue
+
+
+@dataclass(frozen=True)
+class CodeVerdict:
+    status: CodeStatus
+    code: str
+    effective_from: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+    honoured_until: dt.date | None = None  # last day a withdrawn code is paid
+
+
+def code_verdict(text: str, drug: Drug, *, on: dt.date) -> CodeVerdict:
+    """Does the exception code written on a prescription make `drug` payable on `on`?
+
+    The code must belong to an indication (any version) of this drug: a code of another drug never pays,
+    even if it is valid. A withdrawn code stays honoured until its `valid_until` (ExceptionCode)."""
+    code_text = normalize_code(text)
+    code = ExceptionCode.objects.filter(code=code_text).first()
+    if code is None:
+        return CodeVerdict(CodeStatus.UNKNOWN, code_text)
+    if not Indication.objects.filter(drug=drug, exception_code=code).exists():
+        status = CodeStatus.WRONG_DRUG
+    elif on < code.effective_from:
+        status = CodeStatus.NOT_IN_FORCE
+    elif code.is_honoured(on):
+        status = CodeStatus.VALID
+    else:
+        status = CodeStatus.WITHDRAWN
+    return CodeVerdict(
+        status,
+        code.code,
+        effective_from=code.effective_from,
+        withdrawn_on=code.withdrawn_on,
+        honoured_until=code.valid_until,
+    )
