@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 from django.db.models import F
 
 from pme.accounts.models import Role, User
@@ -307,7 +308,13 @@ class World:
         steps = [s for s in steps if s[0] < self.now]
         steps.sort(key=lambda s: (s[0], s[1]))
         for done, (moment, _n, plan, step) in enumerate(steps, start=1):
-            with time_machine.travel(moment, tick=False), transaction.atomic():
+            # What the services write in words (the automatic decision's note) is in the prescriber's
+            # language, as when they send the request from their own pages.
+            with (
+                time_machine.travel(moment, tick=False),
+                translation.override(plan.prescriber.language),
+                transaction.atomic(),
+            ):
                 step(plan)
             if done % 250 == 0:
                 self.stdout.write(f"  demo steps: {done}/{len(steps)}")

@@ -1,0 +1,43 @@
+"""Template filters for dates and numbers in the page's language (pme/core/dates.py), available in every
+template without `{% load %}` (a builtin library in config/settings.py), and `written_in`, the `lang`
+attribute of text a person wrote in their own language (WCAG 2.1, 3.1.2 Language of Parts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from pme.core import dates
+
+register = template.Library()
+
+
+@register.filter
+def long_date(value: dt.date | dt.datetime | None) -> str:
+    """{{ day|long_date }}: "1er décembre 2026" / "1 December 2026"."""
+    return dates.long_date(value)
+
+
+@register.filter
+def long_datetime(value: dt.datetime | None, precision: str = "") -> str:
+    """{{ moment|long_datetime }}: "1er décembre 2026, 14:05"; {{ moment|long_datetime:"seconds" }}."""
+    return dates.long_datetime(value, seconds=precision == "seconds")
+
+
+@register.filter
+def number(value: int | float | Decimal | None, decimals: Any = None) -> str:
+    """{{ value|number }} or {{ value|number:1 }}: "149 000" on French pages, "149,000" on English ones."""
+    return dates.number(value, None if decimals in (None, "") else int(decimals))
+
+
+@register.filter
+def written_in(language: str | None) -> SafeString:
+    """<dd{{ auth_request.prescriber.language|written_in }}>: declares the language of a person's own
+    words, so that readers (and screen readers) know a French note on an English page is French."""
+    code = (language or "")[:2]
+    return format_html(' lang="{}"', code) if code in ("fr", "en") else SafeString("")
