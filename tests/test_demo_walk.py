@@ -180,7 +180,9 @@ def test_detector_catches_a_french_sentence_on_an_english_page():
         '<html lang="en"><body><p>Your request was sent.</p>'
         "<p>Veuillez joindre le dernier rapport du spécialiste.</p></body></html>"
     )
-    assert wrong_language_blocks(page) == ["[en declared, fr found] Veuillez joindre le dernier rapport du spécialiste."]
+    assert wrong_language_blocks(page) == [
+        "[en declared, fr found] Veuillez joindre le dernier rapport du spécialiste."
+    ]
 
 
 @pytest.mark.parametrize(

@@ -27,12 +27,39 @@ DEMO_DELEGATIONS = (
 # (prescriber, first name, last name, e-mail, language, kind, clinic, job title, days ago; None: the person
 # has not filled their part yet)
 DEMO_ACCESS_REQUESTS = (
-    ("dre.tremblay", "Karine", "Boucher", "karine.boucher@clinique-laurier.example", "fr",
-     StaffKind.NURSING, "Clinique Laurier", "Infirmière auxiliaire", 3),
-    ("dr.gagnon", "Emma", "Wilson", "emma.wilson@chu-nord.example", "en",
-     StaffKind.ADMINISTRATIVE, "CHU Nord", "Medical office assistant", 1),
-    ("ips.lavoie", "Mélanie", "Dion", "melanie.dion@clinique-laurier.example", "fr",
-     StaffKind.ADMINISTRATIVE, "Clinique Laurier", "", None),
+    (
+        "dre.tremblay",
+        "Karine",
+        "Boucher",
+        "karine.boucher@clinique-laurier.example",
+        "fr",
+        StaffKind.NURSING,
+        "Clinique Laurier",
+        "Infirmière auxiliaire",
+        3,
+    ),
+    (
+        "dr.gagnon",
+        "Emma",
+        "Wilson",
+        "emma.wilson@chu-nord.example",
+        "en",
+        StaffKind.ADMINISTRATIVE,
+        "CHU Nord",
+        "Medical office assistant",
+        1,
+    ),
+    (
+        "ips.lavoie",
+        "Mélanie",
+        "Dion",
+        "melanie.dion@clinique-laurier.example",
+        "fr",
+        StaffKind.ADMINISTRATIVE,
+        "Clinique Laurier",
+        "",
+        None,
+    ),
 )
 
 

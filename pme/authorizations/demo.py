@@ -27,15 +27,85 @@ from pme.authorizations.services import DraftInput, TreatmentInput
 from pme.catalogue.criteria import Outcome, evaluate
 from pme.core.nam import NAM
 
-FEMALE_NAMES = ["Julie", "Sophie", "Isabelle", "Nathalie", "Chantal", "Lucie", "Manon", "Sylvie", "Louise",
-                "Geneviève", "Catherine", "Émilie", "Marie-Ève", "Josée", "France", "Diane", "Léa", "Camille"]
-MALE_NAMES = ["Marc", "Luc", "Pierre", "Michel", "André", "Denis", "Alain", "Yves", "Guy", "Jean",
-              "François", "Stéphane", "Sébastien", "Mathieu", "Gilles", "Réjean", "Louis", "Olivier"]
-SURNAMES = ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin",
-            "Gagné", "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron", "Leblanc", "Paquette",
-            "Girard", "Simard", "Boucher", "Caron", "Beaulieu", "Cloutier", "Dubé", "Poirier", "Nguyen",
-            "Thibault", "Lapointe", "Desjardins", "Ménard"]
-JULIE = {"nam": "TREM85531512", "last": "Tremblay", "first": "Julie", "birth": dt.date(1985, 3, 15), "sex": "f"}
+FEMALE_NAMES = [
+    "Julie",
+    "Sophie",
+    "Isabelle",
+    "Nathalie",
+    "Chantal",
+    "Lucie",
+    "Manon",
+    "Sylvie",
+    "Louise",
+    "Geneviève",
+    "Catherine",
+    "Émilie",
+    "Marie-Ève",
+    "Josée",
+    "France",
+    "Diane",
+    "Léa",
+    "Camille",
+]
+MALE_NAMES = [
+    "Marc",
+    "Luc",
+    "Pierre",
+    "Michel",
+    "André",
+    "Denis",
+    "Alain",
+    "Yves",
+    "Guy",
+    "Jean",
+    "François",
+    "Stéphane",
+    "Sébastien",
+    "Mathieu",
+    "Gilles",
+    "Réjean",
+    "Louis",
+    "Olivier",
+]
+SURNAMES = [
+    "Tremblay",
+    "Gagnon",
+    "Roy",
+    "Côté",
+    "Bouchard",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Gagné",
+    "Ouellet",
+    "Pelletier",
+    "Bélanger",
+    "Lévesque",
+    "Bergeron",
+    "Leblanc",
+    "Paquette",
+    "Girard",
+    "Simard",
+    "Boucher",
+    "Caron",
+    "Beaulieu",
+    "Cloutier",
+    "Dubé",
+    "Poirier",
+    "Nguyen",
+    "Thibault",
+    "Lapointe",
+    "Desjardins",
+    "Ménard",
+]
+JULIE = {
+    "nam": "TREM85531512",
+    "last": "Tremblay",
+    "first": "Julie",
+    "birth": dt.date(1985, 3, 15),
+    "sex": "f",
+}
 
 
 @dataclass
@@ -59,7 +129,9 @@ def _letters(text: str) -> str:
     return "".join(c for c in plain.upper() if c.isalpha())
 
 
-def new_person(rng: random.Random, *, ages: tuple[int, int], sex: str, on: dt.date, taken: set[str]) -> Person:
+def new_person(
+    rng: random.Random, *, ages: tuple[int, int], sex: str, on: dt.date, taken: set[str]
+) -> Person:
     """A person of the given sex ("" for either) aged within `ages` on `on`, with a NAM that follows the
     card's rules (surname, first name, birth date, +50 on the month for women)."""
     sex = sex or rng.choice("fm")
@@ -106,12 +178,20 @@ def _number_answer(criterion: Any, case: Case, met: bool, rng: random.Random) ->
     low, high = (case.numbers.get(criterion.key) or (None, None))[0 if met else 1] or _default_range(
         criterion, met
     )
-    integral = float(criterion.threshold).is_integer() and float(low).is_integer() and float(high).is_integer()
-    value = Decimal(rng.randint(int(low), int(high))) if integral else Decimal(str(round(rng.uniform(low, high), 1)))
+    integral = (
+        float(criterion.threshold).is_integer() and float(low).is_integer() and float(high).is_integer()
+    )
+    value = (
+        Decimal(rng.randint(int(low), int(high)))
+        if integral
+        else Decimal(str(round(rng.uniform(low, high), 1)))
+    )
     return value
 
 
-def _one_answer(criterion: Any, case: Case, met: bool, person: Person, sent: dt.date, rng: random.Random, index: int) -> Any:
+def _one_answer(
+    criterion: Any, case: Case, met: bool, person: Person, sent: dt.date, rng: random.Random, index: int
+) -> Any:
     age = person.age_on(sent)
     if criterion.key in DERIVED and criterion.kind == "yes_no":
         return DERIVED[criterion.key](age, person.sex)
@@ -131,7 +211,9 @@ def _one_answer(criterion: Any, case: Case, met: bool, person: Person, sent: dt.
         return rng.choice(pool)
     if criterion.kind == "date":
         days = int(criterion.threshold)
-        ago = rng.randint(3, max(3, days - 3)) if met == (criterion.comparison == "within_days") else days + 12
+        ago = (
+            rng.randint(3, max(3, days - 3)) if met == (criterion.comparison == "within_days") else days + 12
+        )
         return (sent - dt.timedelta(days=ago)).isoformat()
     if criterion.kind == "previous_treatments":
         tried = PRIOR_LISTS.get(criterion.key, ())
@@ -142,7 +224,9 @@ def _one_answer(criterion: Any, case: Case, met: bool, person: Person, sent: dt.
             return [{"drug": p.drug[index], "outcome": p.outcome} for p in tried[: needed - 1]]
         return [{"drug": p.drug[index], "outcome": "other"} for p in tried[:1]]  # stopped, but not a failure
     if criterion.kind == "text":
-        return "" if criterion.required_for_automatic is False and "other" in criterion.key else case.note[index]
+        return (
+            "" if criterion.required_for_automatic is False and "other" in criterion.key else case.note[index]
+        )
     return None
 
 
@@ -167,7 +251,9 @@ def answers_for(
         for criterion in criteria:
             if criterion.group:
                 groups.setdefault(criterion.group, []).append(criterion)
-        counted = [c for c in criteria if c.required_for_automatic and c.key not in DERIVED and c.key != "age"]
+        counted = [
+            c for c in criteria if c.required_for_automatic and c.key not in DERIVED and c.key != "age"
+        ]
         target = None
         if mode == "not_met" and counted:
             target = next((c for c in counted if c.key == fail), None) or rng.choice(counted)
@@ -183,7 +269,9 @@ def answers_for(
                 met = False
             answers[criterion.key] = _one_answer(criterion, case, met, person, sent, rng, index)
         for name, members in groups.items():  # a derived alternative that holds makes the others moot
-            derived = [m for m in members if m.key in DERIVED and answers[m.key] in (m.satisfying_values or [])]
+            derived = [
+                m for m in members if m.key in DERIVED and answers[m.key] in (m.satisfying_values or [])
+            ]
             if derived and name != failing_group:
                 for member in members:
                     if member.key not in DERIVED:

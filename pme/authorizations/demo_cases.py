@@ -73,7 +73,10 @@ ASK_LABS = (
 CASES: dict[str, Case] = {
     "fidaxomicin/c-difficile": Case(
         ages=(66, 91),
-        dosage=("200 mg par la bouche deux fois par jour pendant 10 jours", "200 mg by mouth twice a day for 10 days"),
+        dosage=(
+            "200 mg par la bouche deux fois par jour pendant 10 jours",
+            "200 mg by mouth twice a day for 10 days",
+        ),
         quantity=("20 comprimés de 200 mg", "20 tablets of 200 mg"),
         previous=(_days("vancomycine orale", "oral vancomycin", "ineffective", 10),),
         note=(
@@ -103,8 +106,10 @@ CASES: dict[str, Case] = {
     "obeticholic-acid/primary-biliary-cholangitis": Case(
         ages=(42, 74),
         sex="f",
-        dosage=("5 mg par la bouche une fois par jour, puis 10 mg après 6 mois selon la tolérance",
-                "5 mg by mouth once a day, then 10 mg after 6 months if tolerated"),
+        dosage=(
+            "5 mg par la bouche une fois par jour, puis 10 mg après 6 mois selon la tolérance",
+            "5 mg by mouth once a day, then 10 mg after 6 months if tolerated",
+        ),
         quantity=("30 comprimés par mois", "30 tablets a month"),
         previous=(_p("acide ursodésoxycholique", "ursodiol", "ineffective", 14),),
         note=(
@@ -150,8 +155,10 @@ CASES: dict[str, Case] = {
     ),
     "copd-combinations/copd-maintenance": Case(
         ages=(56, 86),
-        dosage=("Symbicort Turbuhaler 200/6 : 2 inhalations deux fois par jour",
-                "Symbicort Turbuhaler 200/6: 2 inhalations twice a day"),
+        dosage=(
+            "Symbicort Turbuhaler 200/6 : 2 inhalations deux fois par jour",
+            "Symbicort Turbuhaler 200/6: 2 inhalations twice a day",
+        ),
         quantity=("1 inhalateur de 120 doses par mois", "1 inhaler of 120 doses a month"),
         previous=(_p("tiotropium/olodatérol", "tiotropium/olodaterol", "ineffective", 12),),
         note=(
@@ -172,8 +179,10 @@ CASES: dict[str, Case] = {
     ),
     "cabergoline/sn46": Case(
         ages=(58, 80),
-        dosage=("1 mg par la bouche une fois par jour, augmenté à 2 mg selon la réponse",
-                "1 mg by mouth once a day, increased to 2 mg depending on the response"),
+        dosage=(
+            "1 mg par la bouche une fois par jour, augmenté à 2 mg selon la réponse",
+            "1 mg by mouth once a day, increased to 2 mg depending on the response",
+        ),
         quantity=("60 comprimés de 0,5 mg par mois", "60 tablets of 0.5 mg a month"),
         previous=(
             _p("pramipexole", "pramipexole", "not_tolerated", 8, ("Somnolence diurne", "Daytime sleepiness")),
@@ -200,7 +209,10 @@ CASES: dict[str, Case] = {
     ),
     "rivaroxaban/cad-pad": Case(
         ages=(60, 84),
-        dosage=("2,5 mg par la bouche deux fois par jour, avec l'AAS 80 mg", "2.5 mg by mouth twice a day, with ASA 80 mg"),
+        dosage=(
+            "2,5 mg par la bouche deux fois par jour, avec l'AAS 80 mg",
+            "2.5 mg by mouth twice a day, with ASA 80 mg",
+        ),
         quantity=("60 comprimés de 2,5 mg par mois", "60 tablets of 2.5 mg a month"),
         note=(
             "Coronaropathie (pontage en 2021) et maladie artérielle périphérique des membres inférieurs "
@@ -239,8 +251,13 @@ CASES: dict[str, Case] = {
         dosage=("300 mg par voie sous-cutanée toutes les 4 semaines", "300 mg subcutaneously every 4 weeks"),
         quantity=("2 seringues de 150 mg par mois", "2 syringes of 150 mg a month"),
         previous=(
-            _p("bilastine 80 mg par jour", "bilastine 80 mg a day", "ineffective", 3,
-               ("Dose quadruplée", "Fourfold dose")),
+            _p(
+                "bilastine 80 mg par jour",
+                "bilastine 80 mg a day",
+                "ineffective",
+                3,
+                ("Dose quadruplée", "Fourfold dose"),
+            ),
         ),
         note=(
             "Urticaire chronique spontanée depuis 14 mois ; UAS7 à {uas7} malgré un antihistaminique "
@@ -261,8 +278,10 @@ CASES: dict[str, Case] = {
     ),
     "omalizumab/allergic-asthma": Case(
         ages=(14, 60),
-        dosage=("375 mg par voie sous-cutanée toutes les 2 semaines, selon le poids et l'IgE totale",
-                "375 mg subcutaneously every 2 weeks, by weight and total IgE"),
+        dosage=(
+            "375 mg par voie sous-cutanée toutes les 2 semaines, selon le poids et l'IgE totale",
+            "375 mg subcutaneously every 2 weeks, by weight and total IgE",
+        ),
         quantity=("5 seringues de 150 mg par mois", "5 syringes of 150 mg a month"),
         previous=(_p("fluticasone/salmétérol 500/50", "fluticasone/salmeterol 500/50", "ineffective", 12),),
         note=(
@@ -297,8 +316,10 @@ CASES: dict[str, Case] = {
     ),
     "benralizumab/eosinophilic-asthma": Case(
         ages=(19, 75),
-        dosage=("30 mg par voie sous-cutanée toutes les 4 semaines pour 3 doses, puis toutes les 8 semaines",
-                "30 mg subcutaneously every 4 weeks for 3 doses, then every 8 weeks"),
+        dosage=(
+            "30 mg par voie sous-cutanée toutes les 4 semaines pour 3 doses, puis toutes les 8 semaines",
+            "30 mg subcutaneously every 4 weeks for 3 doses, then every 8 weeks",
+        ),
         quantity=("1 stylo de 30 mg par mois", "1 pen of 30 mg a month"),
         previous=(_p("mépolizumab", "mepolizumab", "ineffective", 8),),
         note=(
@@ -310,10 +331,20 @@ CASES: dict[str, Case] = {
     ),
     "dupilumab/severe-asthma": Case(
         ages=(12, 70),
-        dosage=("600 mg au départ, puis 300 mg par voie sous-cutanée toutes les 2 semaines",
-                "600 mg to start, then 300 mg subcutaneously every 2 weeks"),
+        dosage=(
+            "600 mg au départ, puis 300 mg par voie sous-cutanée toutes les 2 semaines",
+            "600 mg to start, then 300 mg subcutaneously every 2 weeks",
+        ),
         quantity=("2 seringues de 300 mg par mois", "2 syringes of 300 mg a month"),
-        previous=(_p("prednisone", "prednisone", "other", 6, ("Dépendance aux corticostéroïdes", "Corticosteroid dependence")),),
+        previous=(
+            _p(
+                "prednisone",
+                "prednisone",
+                "other",
+                6,
+                ("Dépendance aux corticostéroïdes", "Corticosteroid dependence"),
+            ),
+        ),
         note=(
             "Asthme grave corticodépendant : prednisone 10 mg par jour depuis six mois malgré un traitement "
             "inhalé maximal.",
@@ -323,8 +354,10 @@ CASES: dict[str, Case] = {
     ),
     "aflibercept/retinal-diseases": Case(
         ages=(62, 92),
-        dosage=("2 mg en injection intravitréenne chaque mois pour 3 doses, puis selon l'activité",
-                "2 mg intravitreal injection every month for 3 doses, then as activity requires"),
+        dosage=(
+            "2 mg en injection intravitréenne chaque mois pour 3 doses, puis selon l'activité",
+            "2 mg intravitreal injection every month for 3 doses, then as activity requires",
+        ),
         quantity=("1 fiole par mois par œil traité", "1 vial a month per treated eye"),
         note=(
             "Dégénérescence maculaire liée à l'âge, forme néovasculaire, récemment diagnostiquée ; "
@@ -344,7 +377,10 @@ CASES: dict[str, Case] = {
     ),
     "ranibizumab/retinal-diseases": Case(
         ages=(55, 90),
-        dosage=("0,5 mg en injection intravitréenne chaque mois", "0.5 mg intravitreal injection every month"),
+        dosage=(
+            "0,5 mg en injection intravitréenne chaque mois",
+            "0.5 mg intravitreal injection every month",
+        ),
         quantity=("1 fiole par mois par œil traité", "1 vial a month per treated eye"),
         note=(
             "Œdème maculaire diabétique de l'œil droit, épaisseur centrale à 380 µm, acuité à 20/60.",
@@ -353,11 +389,19 @@ CASES: dict[str, Case] = {
     ),
     "apremilast/plaque-psoriasis": Case(
         ages=(25, 70),
-        dosage=("Titration sur 5 jours, puis 30 mg par la bouche deux fois par jour",
-                "Titration over 5 days, then 30 mg by mouth twice a day"),
+        dosage=(
+            "Titration sur 5 jours, puis 30 mg par la bouche deux fois par jour",
+            "Titration over 5 days, then 30 mg by mouth twice a day",
+        ),
         quantity=("60 comprimés de 30 mg par mois", "60 tablets of 30 mg a month"),
         previous=(
-            _p("méthotrexate", "methotrexate", "not_tolerated", 4, ("Transaminases élevées", "Raised liver enzymes")),
+            _p(
+                "méthotrexate",
+                "methotrexate",
+                "not_tolerated",
+                4,
+                ("Transaminases élevées", "Raised liver enzymes"),
+            ),
             _p("photothérapie UVB", "UVB phototherapy", "ineffective", 3),
         ),
         note=(
@@ -373,11 +417,18 @@ CASES: dict[str, Case] = {
     ),
     "risankizumab/plaque-psoriasis": Case(
         ages=(25, 70),
-        dosage=("150 mg par voie sous-cutanée aux semaines 0 et 4, puis toutes les 12 semaines",
-                "150 mg subcutaneously at weeks 0 and 4, then every 12 weeks"),
-        quantity=("2 stylos de 150 mg pour le début, puis 1 stylo toutes les 12 semaines",
-                  "2 pens of 150 mg to start, then 1 pen every 12 weeks"),
-        previous=(_p("méthotrexate", "methotrexate", "ineffective", 6), _p("cyclosporine", "cyclosporine", "not_tolerated", 2)),
+        dosage=(
+            "150 mg par voie sous-cutanée aux semaines 0 et 4, puis toutes les 12 semaines",
+            "150 mg subcutaneously at weeks 0 and 4, then every 12 weeks",
+        ),
+        quantity=(
+            "2 stylos de 150 mg pour le début, puis 1 stylo toutes les 12 semaines",
+            "2 pens of 150 mg to start, then 1 pen every 12 weeks",
+        ),
+        previous=(
+            _p("méthotrexate", "methotrexate", "ineffective", 6),
+            _p("cyclosporine", "cyclosporine", "not_tolerated", 2),
+        ),
         note=(
             "Psoriasis en plaques grave, PASI à 18 ; échec du méthotrexate et intolérance à la "
             "cyclosporine (hypertension). Rapport du dermatologue ci-joint.",
@@ -397,8 +448,10 @@ CASES: dict[str, Case] = {
     ),
     "ocrelizumab/relapsing-ms": Case(
         ages=(22, 55),
-        dosage=("600 mg en perfusion intraveineuse tous les 6 mois (première dose en deux perfusions de 300 mg)",
-                "600 mg intravenous infusion every 6 months (first dose as two 300 mg infusions)"),
+        dosage=(
+            "600 mg en perfusion intraveineuse tous les 6 mois (première dose en deux perfusions de 300 mg)",
+            "600 mg intravenous infusion every 6 months (first dose as two 300 mg infusions)",
+        ),
         quantity=("2 fioles de 300 mg tous les 6 mois", "2 vials of 300 mg every 6 months"),
         previous=(_p("fumarate de diméthyle", "dimethyl fumarate", "ineffective", 18),),
         note=(
@@ -415,9 +468,14 @@ CASES: dict[str, Case] = {
     ),
     "ofatumumab/relapsing-ms": Case(
         ages=(20, 55),
-        dosage=("20 mg par voie sous-cutanée aux semaines 0, 1 et 2, puis chaque mois",
-                "20 mg subcutaneously at weeks 0, 1 and 2, then every month"),
-        quantity=("1 stylo de 20 mg par mois (3 le premier mois)", "1 pen of 20 mg a month (3 in the first month)"),
+        dosage=(
+            "20 mg par voie sous-cutanée aux semaines 0, 1 et 2, puis chaque mois",
+            "20 mg subcutaneously at weeks 0, 1 and 2, then every month",
+        ),
+        quantity=(
+            "1 stylo de 20 mg par mois (3 le premier mois)",
+            "1 pen of 20 mg a month (3 in the first month)",
+        ),
         previous=(_p("tériflunomide", "teriflunomide", "ineffective", 14),),
         note=(
             "Sclérose en plaques cyclique active : une poussée et une nouvelle lésion en T2 sous "
@@ -429,8 +487,10 @@ CASES: dict[str, Case] = {
     "romosozumab/osteoporosis": Case(
         ages=(62, 88),
         sex="f",
-        dosage=("210 mg par voie sous-cutanée une fois par mois pendant 12 mois",
-                "210 mg subcutaneously once a month for 12 months"),
+        dosage=(
+            "210 mg par voie sous-cutanée une fois par mois pendant 12 mois",
+            "210 mg subcutaneously once a month for 12 months",
+        ),
         quantity=("2 seringues de 105 mg par mois", "2 syringes of 105 mg a month"),
         previous=(_p("alendronate", "alendronate", "ineffective", 36),),
         note=(
@@ -494,7 +554,10 @@ CASES: dict[str, Case] = {
             "gliclazide.",
             "Type 2 diabetes on metformin 1,000 mg twice a day; repeated hypoglycaemia on gliclazide.",
         ),
-        choices={"metformin": (("with",), ("none",)), "sulfonylurea": (("not_tolerated", "ineffective"), ("used",))},
+        choices={
+            "metformin": (("with",), ("none",)),
+            "sulfonylurea": (("not_tolerated", "ineffective"), ("used",)),
+        },
     ),
     "empagliflozin/atherosclerotic-disease": Case(
         ages=(50, 84),
@@ -511,8 +574,10 @@ CASES: dict[str, Case] = {
     ),
     "semaglutide/type-2-diabetes": Case(
         ages=(40, 80),
-        dosage=("0,25 mg par voie sous-cutanée une fois par semaine pendant 4 semaines, puis 0,5 mg",
-                "0.25 mg subcutaneously once a week for 4 weeks, then 0.5 mg"),
+        dosage=(
+            "0,25 mg par voie sous-cutanée une fois par semaine pendant 4 semaines, puis 0,5 mg",
+            "0.25 mg subcutaneously once a week for 4 weeks, then 0.5 mg",
+        ),
         quantity=("1 stylo par mois", "1 pen a month"),
         previous=(_p("glyburide", "glyburide", "ineffective", 12),),
         note=(
@@ -536,8 +601,10 @@ CASES: dict[str, Case] = {
     ),
     "sacubitril-valsartan/heart-failure-reduced": Case(
         ages=(50, 88),
-        dosage=("49/51 mg par la bouche deux fois par jour, augmenté à 97/103 mg selon la tolérance",
-                "49/51 mg by mouth twice a day, increased to 97/103 mg if tolerated"),
+        dosage=(
+            "49/51 mg par la bouche deux fois par jour, augmenté à 97/103 mg selon la tolérance",
+            "49/51 mg by mouth twice a day, increased to 97/103 mg if tolerated",
+        ),
         quantity=("60 comprimés par mois", "60 tablets a month"),
         previous=(_p("ramipril", "ramipril", "ineffective", 10),),
         note=(
@@ -578,8 +645,10 @@ CASES: dict[str, Case] = {
     ),
     "pirfenidone/pulmonary-fibrosis": Case(
         ages=(55, 85),
-        dosage=("Titration sur 14 jours jusqu'à 801 mg par la bouche trois fois par jour",
-                "Titration over 14 days up to 801 mg by mouth three times a day"),
+        dosage=(
+            "Titration sur 14 jours jusqu'à 801 mg par la bouche trois fois par jour",
+            "Titration over 14 days up to 801 mg by mouth three times a day",
+        ),
         quantity=("90 comprimés de 801 mg par mois", "90 tablets of 801 mg a month"),
         note=(
             "Fibrose pulmonaire idiopathique, CVF à 72 % de la valeur prédite ; nintédanib non toléré "
@@ -590,8 +659,10 @@ CASES: dict[str, Case] = {
     ),
     "letermovir/cmv-prophylaxis": Case(
         ages=(20, 70),
-        dosage=("480 mg par la bouche une fois par jour jusqu'au jour 100 après la greffe",
-                "480 mg by mouth once a day until day 100 after the transplant"),
+        dosage=(
+            "480 mg par la bouche une fois par jour jusqu'au jour 100 après la greffe",
+            "480 mg by mouth once a day until day 100 after the transplant",
+        ),
         quantity=("28 comprimés de 480 mg par mois", "28 tablets of 480 mg a month"),
         note=(
             "Greffe allogénique de cellules souches, receveur séropositif pour le CMV ; prophylaxie à "
@@ -604,7 +675,10 @@ CASES: dict[str, Case] = {
     ),
     "valganciclovir/cmv-prophylaxis": Case(
         ages=(25, 72),
-        dosage=("900 mg par la bouche une fois par jour pendant 100 jours", "900 mg by mouth once a day for 100 days"),
+        dosage=(
+            "900 mg par la bouche une fois par jour pendant 100 jours",
+            "900 mg by mouth once a day for 100 days",
+        ),
         quantity=("60 comprimés de 450 mg par mois", "60 tablets of 450 mg a month"),
         note=(
             "Greffe rénale, donneur séropositif et receveur séronégatif pour le CMV.",
@@ -616,11 +690,20 @@ CASES: dict[str, Case] = {
     ),
     "lisdexamfetamine/adhd": Case(
         ages=(8, 45),
-        dosage=("30 mg par la bouche le matin, augmenté à 50 mg selon la réponse",
-                "30 mg by mouth in the morning, increased to 50 mg depending on the response"),
+        dosage=(
+            "30 mg par la bouche le matin, augmenté à 50 mg selon la réponse",
+            "30 mg by mouth in the morning, increased to 50 mg depending on the response",
+        ),
         quantity=("30 capsules par mois", "30 capsules a month"),
-        previous=(_p("méthylphénidate à libération prolongée", "extended-release methylphenidate", "not_tolerated", 4,
-                     ("Insomnie et perte d'appétit", "Insomnia and loss of appetite")),),
+        previous=(
+            _p(
+                "méthylphénidate à libération prolongée",
+                "extended-release methylphenidate",
+                "not_tolerated",
+                4,
+                ("Insomnie et perte d'appétit", "Insomnia and loss of appetite"),
+            ),
+        ),
         note=(
             "Trouble du déficit de l'attention avec hyperactivité ; insomnie et perte d'appétit sous "
             "méthylphénidate à libération prolongée.",
@@ -638,9 +721,14 @@ CASES: dict[str, Case] = {
     ),
     "galcanezumab/migraine-prophylaxis": Case(
         ages=(20, 60),
-        dosage=("240 mg par voie sous-cutanée la première fois, puis 120 mg chaque mois",
-                "240 mg subcutaneously the first time, then 120 mg every month"),
-        quantity=("1 stylo de 120 mg par mois (2 le premier mois)", "1 pen of 120 mg a month (2 in the first month)"),
+        dosage=(
+            "240 mg par voie sous-cutanée la première fois, puis 120 mg chaque mois",
+            "240 mg subcutaneously the first time, then 120 mg every month",
+        ),
+        quantity=(
+            "1 stylo de 120 mg par mois (2 le premier mois)",
+            "1 pen of 120 mg a month (2 in the first month)",
+        ),
         note=(
             "Migraine chronique, {migraine-days} jours de migraine par mois malgré les traitements "
             "prophylactiques essayés.",
@@ -683,8 +771,10 @@ CASES: dict[str, Case] = {
     "palbociclib/breast-cancer": Case(
         ages=(40, 80),
         sex="f",
-        dosage=("125 mg par la bouche une fois par jour, 21 jours sur 28, avec le létrozole",
-                "125 mg by mouth once a day, 21 days out of 28, with letrozole"),
+        dosage=(
+            "125 mg par la bouche une fois par jour, 21 jours sur 28, avec le létrozole",
+            "125 mg by mouth once a day, 21 days out of 28, with letrozole",
+        ),
         quantity=("21 capsules de 125 mg par cycle de 28 jours", "21 capsules of 125 mg per 28-day cycle"),
         note=(
             "Cancer du sein métastatique, récepteurs hormonaux positifs et HER2 négatif ; traitement de "
@@ -696,7 +786,10 @@ CASES: dict[str, Case] = {
             "Rapport de pathologie\nRécepteurs des œstrogènes : positifs (95 %)\nHER2 : négatif (IHC 1+)",
             "Pathology report\nOestrogen receptors: positive (95 %)\nHER2: negative (IHC 1+)",
         ),
-        urgent=("Progression rapide : le traitement doit commencer ce mois-ci.", "Rapid progression: treatment must start this month."),
+        urgent=(
+            "Progression rapide : le traitement doit commencer ce mois-ci.",
+            "Rapid progression: treatment must start this month.",
+        ),
         months=6,
     ),
     "osimertinib/nsclc-egfr": Case(
@@ -711,13 +804,22 @@ CASES: dict[str, Case] = {
             "Analyse moléculaire\nEGFR : délétion de l'exon 19\nALK : négatif\nPD-L1 : 10 %",
             "Molecular analysis\nEGFR: exon 19 deletion\nALK: negative\nPD-L1: 10 %",
         ),
-        urgent=("Maladie symptomatique : traitement à commencer sans délai.", "Symptomatic disease: treatment to start without delay."),
+        urgent=(
+            "Maladie symptomatique : traitement à commencer sans délai.",
+            "Symptomatic disease: treatment to start without delay.",
+        ),
         months=6,
     ),
     "dexcom-g6/glucose-monitoring": Case(
         ages=(6, 70),
-        dosage=("Port continu ; un capteur changé tous les 10 jours", "Worn continuously; one sensor changed every 10 days"),
-        quantity=("3 capteurs et 1 émetteur tous les 3 mois", "3 sensors a month and 1 transmitter every 3 months"),
+        dosage=(
+            "Port continu ; un capteur changé tous les 10 jours",
+            "Worn continuously; one sensor changed every 10 days",
+        ),
+        quantity=(
+            "3 capteurs et 1 émetteur tous les 3 mois",
+            "3 sensors a month and 1 transmitter every 3 months",
+        ),
         note=(
             "Diabète de type 1 sous insuline en multiples injections ; hypoglycémies nocturnes fréquentes.",
             "Type 1 diabetes on multiple daily insulin injections; frequent night-time hypoglycaemia.",
@@ -752,7 +854,10 @@ CASES: dict[str, Case] = {
     ),
     "patisiran/hattr-polyneuropathy": Case(
         ages=(35, 80),
-        dosage=("0,3 mg/kg en perfusion intraveineuse toutes les 3 semaines", "0.3 mg/kg intravenous infusion every 3 weeks"),
+        dosage=(
+            "0,3 mg/kg en perfusion intraveineuse toutes les 3 semaines",
+            "0.3 mg/kg intravenous infusion every 3 weeks",
+        ),
         quantity=("3 fioles de 10 mg toutes les 3 semaines", "3 vials of 10 mg every 3 weeks"),
         note=(
             "Polyneuropathie de l'amylose héréditaire à transthyrétine (variant V30M), stade 1.",
@@ -762,7 +867,10 @@ CASES: dict[str, Case] = {
     ),
     "rifaximin/hepatic-encephalopathy": Case(
         ages=(40, 80),
-        dosage=("550 mg par la bouche deux fois par jour, avec le lactulose", "550 mg by mouth twice a day, with lactulose"),
+        dosage=(
+            "550 mg par la bouche deux fois par jour, avec le lactulose",
+            "550 mg by mouth twice a day, with lactulose",
+        ),
         quantity=("60 comprimés de 550 mg par mois", "60 tablets of 550 mg a month"),
         previous=(_p("lactulose", "lactulose", "ineffective", 6),),
         note=(
@@ -771,7 +879,10 @@ CASES: dict[str, Case] = {
             "Alcohol-related cirrhosis; two episodes of hepatic encephalopathy in four months despite "
             "lactulose at an optimal dose.",
         ),
-        urgent=("Sortie de l'hôpital après un épisode d'encéphalopathie.", "Hospital discharge after an episode of encephalopathy."),
+        urgent=(
+            "Sortie de l'hôpital après un épisode d'encéphalopathie.",
+            "Hospital discharge after an episode of encephalopathy.",
+        ),
         months=6,
     ),
 }
@@ -806,9 +917,15 @@ EXCEPTIONAL_CASES: tuple[ExceptionalCase, ...] = (
     ExceptionalCase(
         ages=(3, 16),
         drug="cannabidiol 100 mg/mL, solution orale / oral solution",
-        dosage=("5 mg/kg par jour en deux prises, augmenté à 10 mg/kg", "5 mg/kg a day in two doses, increased to 10 mg/kg"),
+        dosage=(
+            "5 mg/kg par jour en deux prises, augmenté à 10 mg/kg",
+            "5 mg/kg a day in two doses, increased to 10 mg/kg",
+        ),
         quantity=("2 flacons de 100 mL par mois", "2 bottles of 100 mL a month"),
-        condition=("Syndrome de Dravet confirmé par analyse génétique (SCN1A).", "Dravet syndrome confirmed by genetic analysis (SCN1A)."),
+        condition=(
+            "Syndrome de Dravet confirmé par analyse génétique (SCN1A).",
+            "Dravet syndrome confirmed by genetic analysis (SCN1A).",
+        ),
         alternatives=(
             "Échec du valproate, du clobazam et du stiripentol ; le topiramate a aggravé les crises.",
             "Valproate, clobazam and stiripentol failed; topiramate made the seizures worse.",
@@ -827,7 +944,10 @@ EXCEPTIONAL_CASES: tuple[ExceptionalCase, ...] = (
         drug="mexilétine 200 mg, capsule / mexiletine 200 mg capsule",
         dosage=("200 mg par la bouche trois fois par jour", "200 mg by mouth three times a day"),
         quantity=("90 capsules par mois", "90 capsules a month"),
-        condition=("Myotonie non dystrophique (myotonie congénitale de Thomsen).", "Non-dystrophic myotonia (Thomsen's myotonia congenita)."),
+        condition=(
+            "Myotonie non dystrophique (myotonie congénitale de Thomsen).",
+            "Non-dystrophic myotonia (Thomsen's myotonia congenita).",
+        ),
         alternatives=(
             "Aucun médicament inscrit à la liste n'est indiqué ; la carbamazépine n'a pas été tolérée.",
             "No listed drug is indicated; carbamazepine was not tolerated.",
@@ -846,12 +966,18 @@ EXCEPTIONAL_CASES: tuple[ExceptionalCase, ...] = (
         drug="nitisinone 10 mg, capsule / nitisinone 10 mg capsule",
         dosage=("1 mg/kg par jour en deux prises", "1 mg/kg a day in two doses"),
         quantity=("60 capsules de 10 mg par mois", "60 capsules of 10 mg a month"),
-        condition=("Tyrosinémie héréditaire de type 1 dépistée à la naissance.", "Hereditary tyrosinaemia type 1 found at newborn screening."),
+        condition=(
+            "Tyrosinémie héréditaire de type 1 dépistée à la naissance.",
+            "Hereditary tyrosinaemia type 1 found at newborn screening.",
+        ),
         alternatives=(
             "Le régime pauvre en tyrosine seul ne suffit pas ; il n'existe aucune autre option inscrite.",
             "A low-tyrosine diet alone is not enough; there is no other listed option.",
         ),
-        seriousness=("Risque d'insuffisance hépatique et de carcinome hépatocellulaire.", "Risk of liver failure and hepatocellular carcinoma."),
+        seriousness=(
+            "Risque d'insuffisance hépatique et de carcinome hépatocellulaire.",
+            "Risk of liver failure and hepatocellular carcinoma.",
+        ),
         benefit=(
             "Succinylacétone indétectable dans l'urine et bilan hépatique normal.",
             "Undetectable succinylacetone in urine and normal liver tests.",

@@ -16,7 +16,20 @@ from django.utils import formats, translation
 from pme.core.timeutils import REGIE_TZ
 
 NARROW_NBSP = "\u202f"
-FRENCH_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+FRENCH_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
 
 
 def _language(language: str | None) -> str:
@@ -39,15 +52,19 @@ def long_date(value: dt.date | dt.datetime | None, language: str | None = None) 
 
 
 def long_datetime(value: dt.datetime | None, language: str | None = None, *, seconds: bool = False) -> str:
-    """"1er décembre 2026, 14:05" (Montréal time); with `seconds`, "14:05:09" (the audit trail)."""
+    """ "1er décembre 2026, 14:05" (Montréal time); with `seconds`, "14:05:09" (the audit trail)."""
     if value is None or value == "":
         return ""
     local = value.astimezone(REGIE_TZ) if value.tzinfo else value
-    return f"{long_date(local.date(), language)}, {local:%H:%M:%S}" if seconds else f"{long_date(local.date(), language)}, {local:%H:%M}"
+    return (
+        f"{long_date(local.date(), language)}, {local:%H:%M:%S}"
+        if seconds
+        else f"{long_date(local.date(), language)}, {local:%H:%M}"
+    )
 
 
 def month_year(value: dt.date, language: str | None = None) -> str:
-    """"décembre 2026" / "December 2026"."""
+    """ "décembre 2026" / "December 2026"."""
     with translation.override(_language(language)):
         return formats.date_format(value, "F Y")
 
@@ -60,7 +77,9 @@ def short_month(value: dt.date, language: str | None = None) -> str:
         return formats.date_format(value, "N Y")
 
 
-def number(value: int | float | Decimal | None, decimals: int | None = None, language: str | None = None) -> str:
+def number(
+    value: int | float | Decimal | None, decimals: int | None = None, language: str | None = None
+) -> str:
     """A number in the language's format: "149 000", "1 234,5" / "149,000", "1,234.5"."""
     if value is None or value == "":
         return ""

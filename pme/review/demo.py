@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import translation
 from django.db.models import F
+from django.utils import translation
 
 from pme.accounts.models import Role, User
 from pme.authorizations import demo as requests_demo
@@ -56,16 +56,33 @@ PRESCRIBERS = ("dre.tremblay", "dr.gagnon", "ips.lavoie")
 ASSISTANT_OF = {"dre.tremblay": "adjointe.roy"}  # drafts some of Dre Tremblay's requests
 CLINICS = {"dre.tremblay": "Clinique Laurier", "ips.lavoie": "Clinique Laurier", "dr.gagnon": "CHU Nord"}
 SPECIALIST_CASES = {
-    "ocrelizumab/relapsing-ms", "ofatumumab/relapsing-ms", "osimertinib/nsclc-egfr", "palbociclib/breast-cancer",
-    "patisiran/hattr-polyneuropathy", "letermovir/cmv-prophylaxis", "valganciclovir/cmv-prophylaxis",
-    "migalastat/fabry-disease", "nintedanib/pulmonary-fibrosis", "pirfenidone/pulmonary-fibrosis",
-    "aflibercept/retinal-diseases", "ranibizumab/retinal-diseases", "obeticholic-acid/primary-biliary-cholangitis",
-    "denosumab/bone-metastases", "brivaracetam/focal-epilepsy", "dupilumab/severe-asthma",
-    "benralizumab/eosinophilic-asthma", "mepolizumab/eosinophilic-asthma", "rifaximin/hepatic-encephalopathy",
+    "ocrelizumab/relapsing-ms",
+    "ofatumumab/relapsing-ms",
+    "osimertinib/nsclc-egfr",
+    "palbociclib/breast-cancer",
+    "patisiran/hattr-polyneuropathy",
+    "letermovir/cmv-prophylaxis",
+    "valganciclovir/cmv-prophylaxis",
+    "migalastat/fabry-disease",
+    "nintedanib/pulmonary-fibrosis",
+    "pirfenidone/pulmonary-fibrosis",
+    "aflibercept/retinal-diseases",
+    "ranibizumab/retinal-diseases",
+    "obeticholic-acid/primary-biliary-cholangitis",
+    "denosumab/bone-metastases",
+    "brivaracetam/focal-epilepsy",
+    "dupilumab/severe-asthma",
+    "benralizumab/eosinophilic-asthma",
+    "mepolizumab/eosinophilic-asthma",
+    "rifaximin/hepatic-encephalopathy",
 }
 NURSE_CASES = {
-    "dexcom-g6/glucose-monitoring", "silver-dressing/infected-wounds", "empagliflozin/type-2-diabetes",
-    "semaglutide/type-2-diabetes", "dulaglutide/type-2-diabetes", "copd-combinations/copd-maintenance",
+    "dexcom-g6/glucose-monitoring",
+    "silver-dressing/infected-wounds",
+    "empagliflozin/type-2-diabetes",
+    "semaglutide/type-2-diabetes",
+    "dulaglutide/type-2-diabetes",
+    "copd-combinations/copd-maintenance",
 }
 SENT = 270  # requests sent over the fifteen months, Julie's included
 FRESH = 22  # of which sent in the last six days (today's queue)
@@ -141,7 +158,10 @@ class World:
         self.stdout = stdout
         self.rng = random.Random(2026)  # noqa: S311 (reproducible demo data, not a secret)
         self.now = now()
-        self.users = {u.username: u for u in User.objects.filter(username__in=(*PRESCRIBERS, *REVIEWERS, "adjointe.roy"))}
+        self.users = {
+            u.username: u
+            for u in User.objects.filter(username__in=(*PRESCRIBERS, *REVIEWERS, "adjointe.roy"))
+        }
         self.reasons = {r.code: r for r in RefusalReason.objects.all()}
         self.taken_nams: set[str] = {requests_demo.JULIE["nam"]}
         self.persons: list[requests_demo.Person] = []
@@ -152,7 +172,9 @@ class World:
         return indication_on(case_key, day)
 
     def person_for(self, ages: tuple[int, int], sex: str, day: dt.date) -> requests_demo.Person:
-        fitting = [p for p in self.persons if ages[0] <= p.age_on(day) <= ages[1] and (not sex or p.sex == sex)]
+        fitting = [
+            p for p in self.persons if ages[0] <= p.age_on(day) <= ages[1] and (not sex or p.sex == sex)
+        ]
         if fitting and self.rng.random() < 0.35:
             return self.rng.choice(fitting)
         person = requests_demo.new_person(self.rng, ages=ages, sex=sex, on=day, taken=self.taken_nams)
@@ -181,7 +203,9 @@ class World:
             self.julie_plan(days, status, case_key, mode)
         count = SENT - len(JULIE) - FRESH - LATE
         sent_times = [(self.now - dt.timedelta(days=self.rng.uniform(7, DAYS)), False) for _ in range(count)]
-        sent_times += [(self.now - dt.timedelta(hours=self.rng.uniform(2, 6 * 24)), False) for _ in range(FRESH)]
+        sent_times += [
+            (self.now - dt.timedelta(hours=self.rng.uniform(2, 6 * 24)), False) for _ in range(FRESH)
+        ]
         sent_times += [(self.now - dt.timedelta(days=self.rng.uniform(8.5, 11.5)), True) for _ in range(LATE)]
         for moment, stuck in sorted(sent_times):
             self.random_plan(_prescriber_hours(moment, self.rng, back=True), stuck=stuck)
@@ -191,7 +215,13 @@ class World:
     def random_plan(self, sent: dt.datetime, *, stuck: bool) -> None:
         if self.rng.random() < 0.05:
             case = self.rng.choice(EXCEPTIONAL_CASES)
-            plan = Plan(self.users["dr.gagnon"], self.users["dr.gagnon"], self.person_for(case.ages, case.sex, sent.date()), sent, exceptional=case)
+            plan = Plan(
+                self.users["dr.gagnon"],
+                self.users["dr.gagnon"],
+                self.person_for(case.ages, case.sex, sent.date()),
+                sent,
+                exceptional=case,
+            )
             self.plans.append(plan)
             self.submission(plan)
             self.review(plan, accept=self.rng.random() < 0.7, stuck=stuck, refuse_code="not-exceptional")
@@ -255,7 +285,9 @@ class World:
             plan.steps.append((decide, _refuse("missing-evidence")))
             asked = _prescriber_hours(self.now - dt.timedelta(days=2, hours=3), self.rng, back=True)
             plan.steps.append((asked, _ask_review))
-            plan.steps.append((_working(asked + _hours(self.rng, 2, 8), self.rng), _take(self.users["CE100002"])))
+            plan.steps.append(
+                (_working(asked + _hours(self.rng, 2, 8), self.rng), _take(self.users["CE100002"]))
+            )
 
     def draft_plan(self, moment: dt.datetime) -> None:
         case_key = self.rng.choice(list(CASES))
@@ -263,13 +295,21 @@ class World:
             return
         case = CASES[case_key]
         prescriber = self.prescriber_for(case_key)
-        plan = Plan(prescriber, self.entered_by(prescriber), self.person_for(case.ages, case.sex, moment.date()), moment, case_key=case_key)
+        plan = Plan(
+            prescriber,
+            self.entered_by(prescriber),
+            self.person_for(case.ages, case.sex, moment.date()),
+            moment,
+            case_key=case_key,
+        )
         plan.mode = "met" if self.rng.random() < 0.7 else "review"
         self.plans.append(plan)
         plan.steps.append((moment, _draft))
 
     def submission(self, plan: Plan) -> None:
-        before = plan.sent - (_hours(self.rng, 20, 60) if plan.entered_by != plan.prescriber else _hours(self.rng, 0.1, 0.6))
+        before = plan.sent - (
+            _hours(self.rng, 20, 60) if plan.entered_by != plan.prescriber else _hours(self.rng, 0.1, 0.6)
+        )
         plan.steps.append((before, _draft))
         plan.steps.append((plan.sent, _submit))
 
@@ -304,7 +344,9 @@ class World:
     def play(self) -> int:
         import time_machine  # a development dependency, like the demo itself
 
-        steps = [(moment, n, plan, step) for plan in self.plans for n, (moment, step) in enumerate(plan.steps)]
+        steps = [
+            (moment, n, plan, step) for plan in self.plans for n, (moment, step) in enumerate(plan.steps)
+        ]
         steps = [s for s in steps if s[0] < self.now]
         steps.sort(key=lambda s: (s[0], s[1]))
         for done, (moment, _n, plan, step) in enumerate(steps, start=1):
@@ -351,12 +393,21 @@ def _draft(plan: Plan) -> None:
     start = day + dt.timedelta(days=rng.randint(0, 10))
     index = plan.index
     if plan.exceptional is not None:
-        data = requests_demo.exceptional_input(case=plan.exceptional, person=plan.person, index=index, start=start)
+        data = requests_demo.exceptional_input(
+            case=plan.exceptional, person=plan.person, index=index, start=start
+        )
         plan.request = save_draft(actor=plan.entered_by, prescriber=plan.prescriber, data=data)
         return
     indication = indication_on(plan.case_key, day)
     answers = requests_demo.answers_for(
-        indication, plan.case, person=plan.person, sent=day, mode=plan.mode, rng=rng, index=index, fail=plan.fail
+        indication,
+        plan.case,
+        person=plan.person,
+        sent=day,
+        mode=plan.mode,
+        rng=rng,
+        index=index,
+        fail=plan.fail,
     )
     attached = plan.case.report is not None
     data = requests_demo.draft_input(
@@ -371,7 +422,9 @@ def _draft(plan: Plan) -> None:
     )
     plan.request = save_draft(actor=plan.entered_by, prescriber=plan.prescriber, data=data)
     if attached and plan.case.report is not None:
-        add_attachment(plan.request, actor=plan.entered_by, upload=_report(plan, plan.case.report[index], answers))
+        add_attachment(
+            plan.request, actor=plan.entered_by, upload=_report(plan, plan.case.report[index], answers)
+        )
 
 
 def _report(plan: Plan, lines: str, answers: dict[str, Any]) -> Any:
@@ -397,7 +450,9 @@ def _submit(plan: Plan) -> None:
 
 def _current(plan: Plan) -> AuthorizationRequest:
     assert plan.request is not None
-    plan.request = AuthorizationRequest.objects.select_related("prescriber", "indication", "drug").get(pk=plan.request.pk)
+    plan.request = AuthorizationRequest.objects.select_related("prescriber", "indication", "drug").get(
+        pk=plan.request.pk
+    )
     return plan.request
 
 
@@ -471,7 +526,14 @@ def _accept(plan: Plan) -> None:
         amount = 6  # a partial acceptance: a shorter period than asked, to be reviewed on renewal
     end = period_end(start, amount, unit)
     quantity = current.quantity
-    accept_request(current, reviewer=reviewer, start=start, end=end, quantity=quantity, expected_version=current.row_version)
+    accept_request(
+        current,
+        reviewer=reviewer,
+        start=start,
+        end=end,
+        quantity=quantity,
+        expected_version=current.row_version,
+    )
 
 
 def _refuse(code: str) -> Callable[[Plan], None]:
@@ -535,7 +597,9 @@ def _withdraw(plan: Plan) -> None:
 def seed(stdout: Any) -> None:
     with transaction.atomic():
         for user in User.objects.filter(role=Role.REVIEWER):
-            ReviewerProfile.objects.update_or_create(user=user, defaults={"is_supervisor": user.username in SUPERVISORS})
+            ReviewerProfile.objects.update_or_create(
+                user=user, defaults={"is_supervisor": user.username in SUPERVISORS}
+            )
     stdout.write(f"Reviewers: {', '.join(REVIEWERS)} (supervisor: {', '.join(SUPERVISORS)}).")
     prescribers = User.objects.filter(username__in=PRESCRIBERS)
     if AuthorizationRequest.objects.filter(prescriber__in=prescribers).exists():
@@ -557,7 +621,9 @@ def _settle_notices(present: dt.datetime) -> None:
     recent = present - dt.timedelta(days=1)
     for delivery in NoticeDelivery.objects.filter(decision__created_at__lt=recent).select_related("decision"):
         NoticeDelivery.objects.filter(pk=delivery.pk).update(
-            state=NoticeDelivery.State.SENT, attempts=1, sent_at=delivery.decision.created_at + dt.timedelta(minutes=1)
+            state=NoticeDelivery.State.SENT,
+            attempts=1,
+            sent_at=delivery.decision.created_at + dt.timedelta(minutes=1),
         )
     Notification.objects.filter(created_at__lt=present - dt.timedelta(days=10), read_at__isnull=True).update(
         read_at=F("created_at") + dt.timedelta(hours=5)
