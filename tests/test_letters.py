@@ -47,12 +47,14 @@ def test_a_demo_decision_letter_shows_the_formatted_nam_and_the_date_in_both_lan
         .exclude(kind=DecisionKind.INFORMATION_REQUESTED)
         .first()
     )
-    assert julie is not None and english is not None
+    assert julie is not None
+    assert english is not None
     for decision, first in ((julie, "fr"), (english, "en")):
         text = pdf_text(decision_letter(decision))
         french, other = halves(text, first)
         formatted = decision.auth_request.nam_value.formatted()
-        assert f"NAM {formatted}" in french and f"NAM {formatted}" in other
+        assert f"NAM {formatted}" in french
+        assert f"NAM {formatted}" in other
         assert "bound method" not in text
         day = decision.created_at.astimezone(REGIE_TZ).date()
         assert f"Québec, le {long_date(day, 'fr')}" in french
@@ -101,14 +103,18 @@ def test_the_accounts_letters_carry_the_date_the_contacts_and_a_signature():
         )
     )
     day = issued.astimezone(REGIE_TZ).date()
-    assert f"Québec, le {long_date(day, 'fr')}" in text and f"Québec City, {long_date(day, 'en')}" in text
-    assert "CE123456" in text and ASSISTANCE_EMAIL in text and "Administration des accès" in text
+    assert f"Québec, le {long_date(day, 'fr')}" in text
+    assert f"Québec City, {long_date(day, 'en')}" in text
+    assert "CE123456" in text
+    assert ASSISTANCE_EMAIL in text
+    assert "Administration des accès" in text
     text = pdf_text(
         temporary_password_letter(
             person_name="Karine Boucher", password="abcd-efgh-jkmn-pqrs", expires_at=issued
         )
     )
-    assert "abcd-efgh-jkmn-pqrs" in text and "1 800 463-4776" in text
+    assert "abcd-efgh-jkmn-pqrs" in text
+    assert "1 800 463-4776" in text
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -99,13 +99,7 @@ SURNAMES = [
     "Desjardins",
     "Ménard",
 ]
-JULIE = {
-    "nam": "TREM85531512",
-    "last": "Tremblay",
-    "first": "Julie",
-    "birth": dt.date(1985, 3, 15),
-    "sex": "f",
-}
+JULIE_NAM = "TREM85531512"  # Julie Tremblay, born 15 March 1985: the README's panorama try-out
 
 
 @dataclass
@@ -121,7 +115,7 @@ class Person:
 
 
 def julie() -> Person:
-    return Person(NAM.parse(JULIE["nam"]), JULIE["last"], JULIE["first"], JULIE["birth"], JULIE["sex"])
+    return Person(NAM.parse(JULIE_NAM), "Tremblay", "Julie", dt.date(1985, 3, 15), "f")
 
 
 def _letters(text: str) -> str:

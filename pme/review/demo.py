@@ -93,6 +93,12 @@ REVIEW_REASONS = (
     "Nouveaux renseignements cliniques joints : le rapport de consultation documente le critère.",
     "New clinical information attached: the consultation report documents the criterion.",
 )
+CRITERION_REFUSAL = (
+    "La réponse transmise à ce critère ne satisfait pas à l'indication reconnue ; une nouvelle demande "
+    "pourra être faite si la situation clinique change.",
+    "The answer given to this criterion does not meet the recognized indication; a new request may be "
+    "made if the clinical situation changes.",
+)
 WITHDRAW_NOTES = (
     "Traitement changé après discussion avec la personne.",
     "Treatment changed after discussion with the person.",
@@ -163,7 +169,7 @@ class World:
             for u in User.objects.filter(username__in=(*PRESCRIBERS, *REVIEWERS, "adjointe.roy"))
         }
         self.reasons = {r.code: r for r in RefusalReason.objects.all()}
-        self.taken_nams: set[str] = {requests_demo.JULIE["nam"]}
+        self.taken_nams: set[str] = {requests_demo.JULIE_NAM}
         self.persons: list[requests_demo.Person] = []
         self.plans: list[Plan] = []
 
@@ -214,13 +220,13 @@ class World:
 
     def random_plan(self, sent: dt.datetime, *, stuck: bool) -> None:
         if self.rng.random() < 0.05:
-            case = self.rng.choice(EXCEPTIONAL_CASES)
+            exceptional = self.rng.choice(EXCEPTIONAL_CASES)
             plan = Plan(
                 self.users["dr.gagnon"],
                 self.users["dr.gagnon"],
-                self.person_for(case.ages, case.sex, sent.date()),
+                self.person_for(exceptional.ages, exceptional.sex, sent.date()),
                 sent,
-                exceptional=case,
+                exceptional=exceptional,
             )
             self.plans.append(plan)
             self.submission(plan)
@@ -257,7 +263,7 @@ class World:
             self.review(plan, accept=self.rng.random() < 0.85, stuck=stuck, refuse_code="missing-evidence")
 
     def julie_plan(self, days: int, status: str, case_key: str, mode: str) -> None:
-        sent = _prescriber_hours(self.now - dt.timedelta(days=days, hours=2), self.rng, back=True)
+        sent = self.now - dt.timedelta(days=days, minutes=self.rng.randint(30, 90))  # the README's ages
         fail = ""
         if ":" in mode:
             mode, fail = mode.split(":")
@@ -551,12 +557,7 @@ def _refuse(code: str) -> Callable[[Plan], None]:
             failed = [r["key"] for r in evaluation.get("results", []) if r.get("outcome") == "not_met"]
             if failed and reasons.applies_to_criterion:
                 criterion_key = failed[0]
-                text = (
-                    "La réponse transmise à ce critère ne satisfait pas à l'indication reconnue ; une nouvelle "
-                    "demande pourra être faite si la situation clinique change.",
-                    "The answer given to this criterion does not meet the recognized indication; a new request "
-                    "may be made if the clinical situation changes.",
-                )[plan.index]
+                text = CRITERION_REFUSAL[plan.index]
             else:
                 text = plan.case.refusal[plan.index]
         else:

@@ -65,5 +65,6 @@ class Command(BaseCommand):
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.username:<{width}}  {person.role:<16} {person.note}")
         self.stdout.write(
-            "Régie staff (CE...) also need a one-time code: .venv/bin/python manage.py demo_totp_code CE100001"
+            "Régie staff (CE...) also need a one-time code: "
+            ".venv/bin/python manage.py demo_totp_code CE100001"
         )
