@@ -55,7 +55,11 @@ def test_seed_demo_twice_gives_the_same_world(monkeypatch, settings):
     settings.DEBUG = True
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    assert (AuthorizationRequest.objects.count(), Decision.objects.count(), AccessRequest.objects.count()) == counts
+    assert (
+        AuthorizationRequest.objects.count(),
+        Decision.objects.count(),
+        AccessRequest.objects.count(),
+    ) == counts
     assert "exception-demo-2026" in out.getvalue()
     call_command("verify_audit", stdout=io.StringIO())  # raises on a broken chain
 
@@ -108,9 +112,13 @@ def test_the_demo_world_tells_the_truth(monkeypatch, settings):
     for request in requests.exclude(clinical_notes=""):
         assert language_of(request.clinical_notes + " " + request.dosage) in ("", request.prescriber.language)
     # Every status, real decisions with letters, and attachments where the note cites one.
-    assert {Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED, Status.REFUSED, Status.INFORMATION_REQUESTED} <= set(
-        requests.values_list("status", flat=True)
-    )
+    assert {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.REFUSED,
+        Status.INFORMATION_REQUESTED,
+    } <= set(requests.values_list("status", flat=True))
     assert Decision.objects.filter(kind=DecisionKind.ACCEPTED).exists()
     assert Decision.objects.filter(kind=DecisionKind.REFUSED).exists()
     for request in requests.filter(clinical_notes__contains="ci-joint") | requests.filter(
@@ -129,7 +137,9 @@ def test_the_demo_world_tells_the_truth(monkeypatch, settings):
     # The access administrator has work; the incidents are in both languages.
     assert AccessRequest.objects.filter(status=AccessRequestStatus.SUBMITTED).count() == 2
     assert AccessRequest.objects.filter(status=AccessRequestStatus.AWAITING_USER).count() == 1
-    languages = {language_of(i.description): i.created_by.language for i in ConfidentialityIncident.objects.all()}
+    languages = {
+        language_of(i.description): i.created_by.language for i in ConfidentialityIncident.objects.all()
+    }
     assert languages == {"fr": "fr", "en": "en"}
     # Birth dates in the past, people of plausible ages.
     assert not requests.filter(insured_birth_date__gt=now.date() - dt.timedelta(days=365)).exists()
