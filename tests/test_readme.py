@@ -125,6 +125,7 @@ def _run_in_terminal(command: str, env: dict[str, str], answers: list[str]) -> s
         os.execve("/bin/sh", ["/bin/sh", "-c", command], env)
     output = b""
     pending = list(answers)
+    answered = 0
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         ready, _w, _x = select.select([fd], [], [], 1)
@@ -136,38 +137,45 @@ def _run_in_terminal(command: str, env: dict[str, str], answers: list[str]) -> s
             if not chunk:
                 break
             output += chunk
-            if pending and output.rstrip().endswith(b":"):
+            # Answer a prompt once it is shown (a reply typed earlier would be flushed by getpass).
+            if pending and output[answered:].rstrip().endswith(b":"):
                 os.write(fd, pending.pop(0).encode() + b"\n")
+                answered = len(output)
     _pid, status = os.waitpid(pid, 0)
     text = output.decode(errors="replace")
     assert os.waitstatus_to_exitcode(status) == 0, f"{command}\n{text[-2000:]}"
     return text
 
 
-def _start(command: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        command,
-        shell=True,
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+def _start(command: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Starts `command` in its own process group, its output in `log` (a pipe left unread would fill
+    up and stall it)."""
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            command,
+            shell=True,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
 
 
-def _stop(process: subprocess.Popen[str]) -> str:
+def _stop(process: subprocess.Popen[bytes], log: Path) -> str:
     """Ctrl-C: SIGINT to the whole process group, as a terminal sends it. Everything must stop."""
     os.killpg(process.pid, signal.SIGINT)
     try:
-        output, _err = process.communicate(timeout=30)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         raise AssertionError("did not stop on Ctrl-C") from None
     time.sleep(1)
-    assert not _group_alive(process.pid), "a process of the group outlived Ctrl-C"
-    return output
+    alive = _group_alive(process.pid)
+    if alive:
+        os.killpg(process.pid, signal.SIGKILL)
+    assert not alive, "a process of the group outlived Ctrl-C"
+    return log.read_text(errors="replace")
 
 
 def _group_alive(pgid: int) -> bool:
@@ -178,10 +186,10 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def _wait_for(url: str, process: subprocess.Popen[str], seconds: float) -> None:
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert process.poll() is None, f"stopped early:\n{process.stdout.read() if process.stdout else ''}"
+        assert process.poll() is None, f"stopped early:\n{log.read_text(errors='replace')[-3000:]}"
         try:
             with urllib.request.urlopen(url, timeout=5) as answer:
                 if answer.status == 200:
@@ -249,13 +257,19 @@ def fresh_var(tmp_path: Path) -> Path:
     return tmp_path / "var"
 
 
-def test_every_readme_command_works_as_written(fresh_var):
+def _port_closed(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_every_readme_command_works_as_written(fresh_var, tmp_path):
     env = _environment(fresh_var)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _start(f"make run PORT={port}", env)
+    log = tmp_path / "make-run.log"
+    server = _start(f"make run PORT={port}", env, log)
     try:
-        _wait_for(f"{base}/healthz", server, STARTUP_SECONDS)
+        _wait_for(f"{base}/healthz", server, STARTUP_SECONDS, log)
         # The task worker runs beside the server: the demo's queued e-mails land within seconds.
         _wait_for_mail(fresh_var, lambda m: "To: melanie.dion@" in m, 60)
         outputs = {}
@@ -278,10 +292,12 @@ def test_every_readme_command_works_as_written(fresh_var):
             60,
         )
     finally:
-        output = _stop(server)
-    assert "web.1" in output  # both processes of the Procfile ran
-    assert "worker.1" in output
-    worker = _start(".venv/bin/python manage.py db_worker", env)
+        output = _stop(server, log)
+    assert "web.1" in output  # both processes of the Procfile ran, and both stopped
+    assert "worker.1 stopped" in output
+    assert _port_closed(port)
+    worker_log = tmp_path / "db-worker.log"
+    worker = _start(".venv/bin/python manage.py db_worker", env, worker_log)
     time.sleep(5)
     assert worker.poll() is None, "db_worker stopped by itself"
-    _stop(worker)
+    _stop(worker, worker_log)

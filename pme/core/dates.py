@@ -78,11 +78,23 @@ def short_month(value: dt.date, language: str | None = None) -> str:
 
 
 def number(
-    value: int | float | Decimal | None, decimals: int | None = None, language: str | None = None
+    value: int | float | Decimal | str | None, decimals: int | None = None, language: str | None = None
 ) -> str:
-    """A number in the language's format: "149 000", "1 234,5" / "149,000", "1,234.5"."""
+    """A number in the language's format: "149 000", "1 234,5" / "149,000", "1,234.5". A string that is a
+    number (an answer typed in a form: "1.8", "149.000") is written the same way, with its own decimals
+    ("1,8", "149"); any other string comes back as it is."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            parsed = Decimal(value.strip())
+        except ArithmeticError:
+            return value
+        if not parsed.is_finite():
+            return value
+        normalized = parsed.normalize()
+        places = -normalized.as_tuple().exponent  # type: ignore[operator]
+        value, decimals = normalized, (max(int(places), 0) if decimals is None else decimals)
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     text = f"{float(value):,.{decimals}f}"

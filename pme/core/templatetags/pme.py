@@ -41,3 +41,30 @@ def written_in(language: str | None) -> SafeString:
     words, so that readers (and screen readers) know a French note on an English page is French."""
     code = (language or "")[:2]
     return format_html(' lang="{}"', code) if code in ("fr", "en") else SafeString("")
+
+
+@register.filter
+def naming(error: str, bound_field: Any) -> str:
+    """{{ error|naming:field }}: Django's generic "This field is required." names the field instead
+    ("Fill in « Drug »."), so that a message read alone (a screen reader, the error summary) says where."""
+    field = getattr(bound_field, "field", None)
+    if field is None:
+        return error
+    required = str(field.error_messages.get("required", ""))
+    if str(error) != required:
+        return error
+    return required_message(field, str(bound_field.label))
+
+
+def required_message(field: Any, label: str) -> str:
+    from django import forms
+    from django.utils.translation import gettext as _
+
+    label = label.rstrip(" :?")
+    if isinstance(field, forms.BooleanField):
+        return _("Tick « %(label)s ».") % {"label": label}
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return _("Choose « %(label)s ».") % {"label": label}
+    if isinstance(field, forms.FileField):
+        return _("Attach « %(label)s ».") % {"label": label}
+    return _("Fill in « %(label)s ».") % {"label": label}

@@ -32,7 +32,14 @@ def test_an_instant_is_dated_in_montreal():
 
 @pytest.mark.parametrize(
     ("value", "fr", "en"),
-    [(149000, "149\u202f000", "149,000"), (Decimal("1234.5"), "1\u202f234,5", "1,234.5"), (7, "7", "7")],
+    [
+        (149000, "149\u202f000", "149,000"),
+        (Decimal("1234.5"), "1\u202f234,5", "1,234.5"),
+        (7, "7", "7"),
+        ("149.000", "149", "149"),  # an answer as stored; "149.000" on a French page reads 149 thousand
+        ("1.8", "1,8", "1.8"),
+        ("Oui", "Oui", "Oui"),
+    ],
 )
 def test_numbers_in_the_language_format(value, fr, en):
     assert number(value, language="fr") == fr
