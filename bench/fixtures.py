@@ -17,11 +17,11 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from pme.consultation.access import panorama_prescribers
 
 from bench.fixtures_data import submission_body
 from pme.accounts.middleware import AUTH_AT, SEEN_AT
 from pme.accounts.models import Role, User
-from pme.consultation.access import panorama_prescribers
 from pme.consultation.selectors import panorama_queryset
 from pme.consultation.views import PANORAMA_SESSION_KEY, STATUS_SESSION_KEY
 from pme.core.nam import NAM

@@ -44,6 +44,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 INSTALLED_APPS = [
     "pme.core",
     "pme.audit",
+    "pme.notices",
     "pme.accounts",
     "pme.catalogue",
     "pme.authorizations",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pme.audit.middleware.RequestContextMiddleware",  # the caller's address for audit events
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +204,8 @@ PME_REQUEST_RETENTION_YEARS = env_int("PME_REQUEST_RETENTION_YEARS", 10, minimum
 PME_DRAFT_RETENTION_DAYS = env_int("PME_DRAFT_RETENTION_DAYS", 365, minimum=1)
 AUDIT_SIGNAL_DISTINCT_PERSONS = env_int("PME_AUDIT_SIGNAL_DISTINCT_PERSONS", 20, minimum=2)
 AUDIT_SIGNAL_WINDOW_MINUTES = env_int("PME_AUDIT_SIGNAL_WINDOW_MINUTES", 60, minimum=1)
+# Refused reads (unknown or not theirs) by one user within the window that make a signal.
+AUDIT_SIGNAL_DENIALS = env_int("PME_AUDIT_SIGNAL_DENIALS", 10, minimum=2)
 AUDIT_WORKDAY_START_HOUR = env_int("PME_AUDIT_WORKDAY_START_HOUR", 7)
 AUDIT_WORKDAY_END_HOUR = env_int("PME_AUDIT_WORKDAY_END_HOUR", 19)
 

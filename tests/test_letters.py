@@ -15,8 +15,9 @@ from pme.accounts.letters import temporary_password_letter, username_letter
 from pme.core.dates import long_date
 from pme.core.letters import ASSISTANCE_EMAIL, ASSISTANCE_PHONES
 from pme.core.timeutils import REGIE_TZ
-from pme.review.letters import LetterReason, decision_letter, draft_letter
+from pme.review.letters import LetterDraft, decision_letter, draft_letter
 from pme.review.models import Decision, DecisionKind
+from pme.review.selectors import reason_lines
 from tests.test_demo_walk import small_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,10 +75,8 @@ def test_the_preview_of_an_unsaved_decision_is_the_letter_the_decision_will_have
     count = Decision.objects.count()
     preview = draft_letter(
         decision.auth_request,
+        LetterDraft(kind=decision.kind, reasons=tuple(reason_lines(decision)), text=decision.text),
         reviewer=decision.reviewer,
-        kind=decision.kind,
-        reasons=[LetterReason(line.reason, line.criterion_key) for line in decision.reason_lines.all()],
-        text=decision.text,
     )
     assert Decision.objects.count() == count  # nothing saved
     with translation.override("fr"):
@@ -87,9 +86,7 @@ def test_the_preview_of_an_unsaved_decision_is_the_letter_the_decision_will_have
     else:  # the preview is dated today; everything else is the same letter
         assert pdf_text(preview).count(decision.auth_request.nam_value.formatted()) == 2
     with pytest.raises(ValueError):
-        draft_letter(
-            decision.auth_request, reviewer=decision.reviewer, kind=DecisionKind.INFORMATION_REQUESTED
-        )
+        draft_letter(decision.auth_request, LetterDraft(kind=DecisionKind.INFORMATION_REQUESTED))
 
 
 def test_the_accounts_letters_carry_the_date_the_contacts_and_a_signature():

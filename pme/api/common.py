@@ -7,32 +7,38 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from pme.accounts.models import User
+from pme.api import content_schema
 from pme.api.errors import ApiError
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest
-from pme.review.selectors import latest_information_request
+from pme.authorizations.reads import RequestFile
+
+_ETAG = re.compile(r'"(?P<id>[0-9]{1,18})-(?P<version>[0-9]{1,9})"')
 
 
 def etag(auth_request: AuthorizationRequest) -> str:
     return f'"{auth_request.pk}-{auth_request.row_version}"'
 
 
-def expected_version(request: HttpRequest, auth_request: AuthorizationRequest) -> int | None:
-    """The row version the caller's If-Match names; None without If-Match (or with *). A tag that is not
-    this request's current one (another request, an older version, garbage) raises 412."""
+def if_match_version(request: HttpRequest, request_id: int) -> int | None:
+    """The row version of request `request_id` that the caller's If-Match names (its ETag
+    `"<id>-<version>"`); None without If-Match (or with *). A tag of another request, or garbage, is a
+    412 at once; a stale version is a 412 from the service, which compares it under the row lock."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    if etag(auth_request) not in tags:
-        raise ApiError(412, "precondition_failed", headers={"ETag": etag(auth_request)})
-    return auth_request.row_version
+    for tag in (t.strip().removeprefix("W/") for t in header.split(",")):
+        match = _ETAG.fullmatch(tag)
+        if match and int(match["id"]) == request_id:
+            return int(match["version"])
+    raise ApiError(412, "precondition_failed")
 
 
 def encode_cursor(value: int) -> str:
@@ -98,32 +104,24 @@ def request_summary(auth_request: AuthorizationRequest) -> dict[str, Any]:
     }
 
 
-def request_detail(auth_request: AuthorizationRequest) -> dict[str, Any]:
-    question = ""
-    if auth_request.status == Status.INFORMATION_REQUESTED:
-        asked = latest_information_request(auth_request)
-        question = asked.questions if asked else ""
+def request_detail(file: RequestFile) -> dict[str, Any]:
+    """A request as the API shows it: the plain content fields come from their one declaration."""
+    auth_request = file.auth_request
     return {
         **request_summary(auth_request),
-        "request_type": auth_request.request_type,
+        **content_schema.output_values(auth_request),
         "nam": auth_request.nam,
-        "insured_last_name": auth_request.insured_last_name,
-        "insured_first_name": auth_request.insured_first_name,
-        "insured_birth_date": auth_request.insured_birth_date,
         "drug_id": auth_request.drug_id,
         "indication_id": auth_request.indication_id,
-        "din": auth_request.din,
         "answers": auth_request.answers,
-        "requested_start": auth_request.requested_start,
-        "requested_duration": auth_request.requested_duration,
-        "requested_duration_unit": auth_request.requested_duration_unit,
-        "dosage": auth_request.dosage,
-        "quantity": auth_request.quantity,
-        "urgency": auth_request.urgency,
+        "previous_treatments": [
+            {"drug_name": t.drug_name, "outcome": t.outcome, "duration": t.duration, "details": t.details}
+            for t in file.treatments
+        ],
         "created_at": auth_request.created_at,
         "decided_at": auth_request.decided_at,
         "authorized_start": auth_request.authorized_start,
         "authorized_quantity": auth_request.authorized_quantity,
         "refusal_reasons": refusal_reasons(auth_request),
-        "question": question,
+        "question": file.latest_question,
     }

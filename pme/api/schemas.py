@@ -5,9 +5,12 @@ Accept-Language header; codes and field names are the same in both)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import create_model
+
+from pme.api import content_schema
 
 Kind = Literal["exception_drug", "exceptional_patient"]
 RequestTypeCode = Literal["first", "renewal", "continuation", "restart"]
@@ -132,7 +135,10 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-class RequestIn(Schema):
+class _RequestInBase(Schema):
+    """What only the API carries, or carries its own way; the content's plain fields are added from
+    their one declaration (pme/api/content_schema.py)."""
+
     kind: Kind
     prescriber: str | None = Field(
         None,
@@ -141,38 +147,25 @@ class RequestIn(Schema):
         "(themself); a collaborator names the prescriber they draft for.",
     )
     nam: str = Field(max_length=20, description="Health insurance number, spaces allowed.")
-    insured_last_name: str = Field(min_length=1, max_length=100)
-    insured_first_name: str = Field(min_length=1, max_length=100)
-    insured_birth_date: dt.date
-    request_type: RequestTypeCode = "first"
     indication_id: int | None = Field(
         None, description="Exception drug: the version of the recognized indication claimed."
     )
     drug_id: int | None = Field(None, description="Exceptional patient: a catalogue drug, if listed.")
-    drug_description: str = Field("", max_length=250, description="Exceptional patient: the drug in words.")
-    din: str = Field("", pattern=r"^([0-9]{8})?$")
     answers: dict[str, Any] = Field(
         default_factory=dict,
         description="Answers to the indication's criteria by key: yes/no as true/false, numbers as "
         'strings, dates as YYYY-MM-DD, choices by value, previous treatments as [{"drug", "outcome"}].',
     )
-    treatment_started: bool = False
-    requested_start: dt.date | None = None
-    requested_duration: int | None = Field(None, ge=1, le=999)
-    requested_duration_unit: Literal["days", "weeks", "months"] = "months"
-    dosage: str = Field("", max_length=250)
-    quantity: str = Field("", max_length=120)
-    urgency: Literal["standard", "urgent"] = "standard"
-    urgency_reason: str = Field("", max_length=500)
-    clinical_notes: str = Field("", max_length=5000)
-    condition: str = Field("", max_length=5000)
-    alternatives_unusable: str = Field("", max_length=5000)
-    seriousness: str = Field("", max_length=5000)
-    expected_benefit: str = Field("", max_length=5000)
     previous_treatments: list[TreatmentIn] = Field(default_factory=list, max_length=20)
     submit: bool = Field(False, description="True: send to the Régie at once (the prescriber only).")
 
     model_config = {"json_schema_extra": {"examples": [dict(e["value"]) for e in REQUEST_EXAMPLES.values()]}}
+
+
+if TYPE_CHECKING:
+    RequestIn = _RequestInBase
+else:
+    RequestIn = create_model("RequestIn", __base__=_RequestInBase, **content_schema.input_fields())
 
 
 class ReasonOut(Schema):
@@ -180,30 +173,20 @@ class ReasonOut(Schema):
     text: str
 
 
-class RequestOut(Schema):
+class _RequestOutBase(Schema):
     id: int
     number: str | None = Field(description="The Régie's number, once sent (e.g. 2026-000123).")
     status: StatusCode
     status_label: str = Field(description="The status in words, in the language of the call.")
     automated: bool = Field(description="Accepted at once by the check of a recognized indication.")
     kind: Kind
-    request_type: RequestTypeCode
     prescriber: str = Field(description="Professional number of the prescriber.")
     nam: str
-    insured_last_name: str
-    insured_first_name: str
-    insured_birth_date: dt.date
     drug_id: int | None
     indication_id: int | None
     drug: str
-    din: str
     answers: dict[str, Any]
-    requested_start: dt.date | None
-    requested_duration: int | None
-    requested_duration_unit: str
-    dosage: str
-    quantity: str
-    urgency: str
+    previous_treatments: list[TreatmentIn]
     created_at: dt.datetime
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None
@@ -213,6 +196,12 @@ class RequestOut(Schema):
     refusal_reasons: list[ReasonOut]
     question: str = Field(description="The Régie's latest question, while information is requested.")
     row_version: int = Field(description="Also sent as the ETag header; send it back in If-Match.")
+
+
+if TYPE_CHECKING:
+    RequestOut = _RequestOutBase
+else:
+    RequestOut = create_model("RequestOut", __base__=_RequestOutBase, **content_schema.output_fields())
 
 
 class RequestSummaryOut(Schema):
@@ -274,10 +263,12 @@ class PanoramaLineOut(Schema):
 
 class PanoramaOut(Schema):
     since: dt.date
+    person_name: str = Field(description="The name on file (newest request shown), to confirm the person.")
     items: list[PanoramaLineOut]
 
 
 class StatusLineOut(Schema):
+    number: str | None = Field(description="The request's number, to quote when calling the Régie.")
     drug: str
     status: StatusCode
     status_label: str
@@ -290,6 +281,7 @@ class StatusLineOut(Schema):
 
 class StatusOut(Schema):
     since: dt.date
+    person_name: str = Field(description="The name on file (newest request shown), to confirm the person.")
     items: list[StatusLineOut]
 
 

@@ -32,3 +32,26 @@ def tag(**details: Any) -> None:
     current = _CHANNEL.get()
     if current is not None:
         current.update(details)
+
+
+# The caller's network address, set once per HTTP request by RequestContextMiddleware, so that doors
+# deep in the apps record it without being handed the HTTP request.
+_ADDRESS: ContextVar[str | None] = ContextVar("pme_audit_address", default=None)
+
+
+@contextmanager
+def address(value: str | None) -> Iterator[None]:
+    reset = _ADDRESS.set(value)
+    try:
+        yield
+    finally:
+        _ADDRESS.reset(reset)
+
+
+def current_address() -> str | None:
+    return _ADDRESS.get()
+
+
+def current_via() -> str:
+    """ "web" for pages (no channel set), else the channel's name ("api", "fhir", ...)."""
+    return str((_CHANNEL.get() or {}).get("via", "web"))

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from pme.audit.models import AuditEvent, ConfidentialityIncident
 from pme.core.timeutils import REGIE_TZ, start_of_local_day
@@ -81,10 +82,23 @@ def recorded_actions() -> list[str]:
     return sorted(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())
 
 
+# The trail names roles in an inclusive form (it reads the same for every person in the role), keyed by
+# the role codes of accounts.Role (the audit app sits below accounts; test_audit_roles keeps them equal).
+INCLUSIVE_ROLES = {
+    "prescriber": pgettext_lazy("role in the trail", "Prescriber"),
+    "collaborator": pgettext_lazy("role in the trail", "Administrative assistant"),
+    "pharmacist": pgettext_lazy("role in the trail", "Pharmacist"),
+    "reviewer": pgettext_lazy("role in the trail", "Régie reviewer"),
+    "access_admin": pgettext_lazy("role in the trail", "Access administrator"),
+    "privacy_officer": pgettext_lazy("role in the trail", "Privacy officer"),
+}
+
+
 def role_labels() -> dict[str, str]:
-    """Role code -> translated name, read from the user model so that audit need not import accounts."""
+    """Role code -> its name in the trail, in the active language (inclusive in French)."""
     field = get_user_model()._meta.get_field("role")
-    return {str(code): str(label) for code, label in field.flatchoices}
+    names = {str(code): str(label) for code, label in field.flatchoices}
+    return {code: str(INCLUSIVE_ROLES.get(code, name)) for code, name in names.items()}
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -196,6 +210,60 @@ def unusual_access(date_from: dt.date, date_to: dt.date) -> tuple[list[BurstSign
                 signal.last = moment
     bursts.sort(key=lambda b: b.start, reverse=True)
     return bursts, sorted(off_hours.values(), key=lambda s: (-s.count, s.username))
+
+
+@dataclass
+class DenialSignal:
+    """One user was refused at least the threshold of reads (unknown or not theirs) within the window:
+    someone may be probing ids."""
+
+    username: str
+    role: str
+    start: dt.datetime
+    end: dt.datetime
+    denials: int
+    channels: list[str]
+
+
+def unusual_denials(date_from: dt.date, date_to: dt.date) -> list[DenialSignal]:
+    """Bursts of `access.denied` events by one user: at least AUDIT_SIGNAL_DENIALS within
+    AUDIT_SIGNAL_WINDOW_MINUTES. One pass in (user, time) order, as for the look-ups."""
+    threshold = settings.AUDIT_SIGNAL_DENIALS
+    window = dt.timedelta(minutes=settings.AUDIT_SIGNAL_WINDOW_MINUTES)
+    rows = (
+        AuditEvent.objects.filter(
+            action="access.denied",
+            created_at__gte=start_of_local_day(date_from),
+            created_at__lt=start_of_local_day(date_to + dt.timedelta(days=1)),
+            actor__isnull=False,
+        )
+        .order_by("actor_id", "created_at", "seq")
+        .values_list("actor_id", "actor_username", "actor_role", "created_at", "details")
+    )
+    signals: list[DenialSignal] = []
+    current_actor: int | None = None
+    recent: deque[dt.datetime] = deque()
+    open_signal: DenialSignal | None = None
+    for actor_id, username, role, moment, details in rows.iterator(chunk_size=5000):
+        if actor_id != current_actor:
+            current_actor, open_signal = actor_id, None
+            recent.clear()
+        recent.append(moment)
+        while moment - recent[0] > window:
+            recent.popleft()
+        channel = str((details or {}).get("channel", ""))
+        if open_signal is not None and recent[0] <= open_signal.end:
+            open_signal.end = moment
+            open_signal.denials += 1
+            if channel and channel not in open_signal.channels:
+                open_signal.channels.append(channel)
+        elif len(recent) >= threshold:
+            open_signal = DenialSignal(
+                username, role, recent[0], moment, len(recent), [channel] if channel else []
+            )
+            signals.append(open_signal)
+    signals.sort(key=lambda s: s.start, reverse=True)
+    return signals
 
 
 def incidents() -> QuerySet[ConfidentialityIncident]:

@@ -20,7 +20,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pme.audit.channel import current_channel
+from pme.audit.channel import current_address, current_channel
 from pme.audit.codes import AuditCode
 from pme.audit.models import (
     INCIDENT_FIELDS,
@@ -158,7 +158,7 @@ def _append(
             nam_masked=insured.masked if insured is not None else "",
             outcome=outcome,
             result_count=result_count,
-            client_ip=client_ip(request),
+            client_ip=client_ip(request) if request is not None else current_address(),
             details={**current_channel(), **(details or {})},
             prev_hash=head.last_hash,
         )
@@ -225,6 +225,7 @@ def create_incident(
     *, actor: Any, values: dict[str, Any], request: HttpRequest | None = None
 ) -> ConfidentialityIncident:
     """Registers an incident and its first version. `values` holds the fields of INCIDENT_FIELDS."""
+    _check_officer(actor)
     _check_incident(values)
     now = timezone.now()
     # The chain head lock also serializes reference numbers, so two officers never get the same one.
@@ -257,25 +258,33 @@ def create_incident(
     return incident
 
 
+def _check_officer(actor: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if getattr(actor, "role", None) != "privacy_officer":  # the register is the privacy officer's
+        raise PermissionDenied
+
+
 @transaction.atomic
 def update_incident(
-    incident: ConfidentialityIncident,
     *,
     actor: Any,
+    incident_id: int,
     values: dict[str, Any],
     request: HttpRequest | None = None,
-) -> list[str]:
-    """Saves a new version of `incident`; the previous versions stay. Returns the changed field names
-    (nothing is written when nothing changed)."""
+) -> tuple[ConfidentialityIncident, list[str]]:
+    """Saves a new version of the incident; the previous versions stay. Returns it and the changed
+    field names (nothing is written when nothing changed)."""
+    _check_officer(actor)
     _check_incident(values)
-    locked = ConfidentialityIncident.objects.select_for_update().get(pk=incident.pk)
+    locked = ConfidentialityIncident.objects.select_for_update().get(pk=incident_id)
     before = _snapshot(locked)
     for name in INCIDENT_FIELDS:
         setattr(locked, name, values.get(name))
     after = _snapshot(locked)
     changed = [name for name in INCIDENT_FIELDS if before[name] != after[name]]
     if not changed:
-        return []
+        return locked, []
     locked.full_clean(exclude=["created_by", "updated_by"])
     locked.version += 1
     locked.updated_at = timezone.now()
@@ -296,7 +305,4 @@ def update_incident(
         request=request,
         details={"reference": locked.reference, "version": locked.version, "changed": changed},
     )
-    for name in INCIDENT_FIELDS:
-        setattr(incident, name, getattr(locked, name))
-    incident.version, incident.updated_at, incident.updated_by = locked.version, locked.updated_at, actor
-    return changed
+    return locked, changed

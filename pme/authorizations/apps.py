@@ -11,6 +11,10 @@ class AuthorizationsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from pme.authorizations import db_guards
+        from pme.authorizations.tasks import EXPIRY_NOTICE, render_expiry_notice
+        from pme.notices.registry import register
+
+        register(EXPIRY_NOTICE, render_expiry_notice)
 
         def guard(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
             if sender.name == self.name:

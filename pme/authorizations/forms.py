@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 
+from pme.authorizations import content
 from pme.authorizations.attachments import MAX_ATTACHMENT_BYTES
-from pme.authorizations.models import DurationUnit, PreviousTreatment, RequestType, Urgency
-from pme.authorizations.services import DraftInput, TreatmentInput
+from pme.authorizations.content import DraftInput, TreatmentInput
+from pme.authorizations.models import (
+    AuthorizationRequest,
+    DurationUnit,
+    PreviousTreatment,
+    RequestType,
+    Urgency,
+)
 from pme.core.forms import NAMField
 from pme.core.nam import checksum_warning
 
 TREATMENT_ROWS = 3
+# Fields of the exceptional patient measure: on the form of that kind only.
+_EXCEPTIONAL_PATIENT_ONLY = frozenset(
+    {"drug_description", "din", "condition", "alternatives_unusable", "seriousness", "expected_benefit"}
+)
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -150,6 +163,15 @@ class RequestForm(forms.Form):
                     label=label, max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
                 )
 
+        # A content field this form does not lay out itself is still carried: its field comes from the
+        # model column (label, length, choices), so adding a field to the request needs no change here.
+        for name in content.plain_fields():
+            if name not in self.fields and name not in _EXCEPTIONAL_PATIENT_ONLY:
+                column = AuthorizationRequest._meta.get_field(name)
+                formfield = column.formfield(required=False) if isinstance(column, Field) else None
+                if formfield is not None:
+                    self.fields[name] = formfield
+
     def criterion_fields(self) -> list[forms.BoundField]:
         return [self[f"criterion_{c.key}"] for c in self.criteria if c.kind != "previous_treatments"]
 
@@ -212,66 +234,26 @@ class RequestForm(forms.Form):
                 value = value.isoformat()
             if value not in (None, ""):
                 answers[criterion.key] = value
-        extra = {
-            name: data.get(name, "")
-            for name in (
-                "drug_description",
-                "din",
-                "condition",
-                "alternatives_unusable",
-                "seriousness",
-                "expected_benefit",
-            )
-        }
+        plain = {name: data[name] for name in content.plain_fields() if name in data}
+        for name, value in plain.items():
+            if isinstance(value, str):
+                plain[name] = value.strip()
+            elif value is None and isinstance(getattr(DraftInput, name, None), str):
+                plain[name] = ""
         return DraftInput(
             kind=self.kind,
             nam=data["nam"],
-            insured_last_name=data["insured_last_name"],
-            insured_first_name=data["insured_first_name"],
-            insured_birth_date=data["insured_birth_date"],
-            request_type=data["request_type"],
             drug=drug,
             indication=self.indication,
             answers=answers,
-            treatment_started=bool(data["treatment_started"]),
-            requested_start=data.get("requested_start"),
-            requested_duration=data.get("requested_duration"),
-            requested_duration_unit=data["requested_duration_unit"],
-            dosage=data.get("dosage", ""),
-            quantity=data.get("quantity", ""),
-            urgency=data["urgency"],
-            urgency_reason=data.get("urgency_reason", ""),
-            clinical_notes=data.get("clinical_notes", ""),
             previous_treatments=treatments,
-            **extra,
+            **plain,
         )
 
 
 def initial_from(auth_request: Any) -> dict[str, Any]:
     """The form's initial values from a saved draft."""
-    initial: dict[str, Any] = {
-        name: getattr(auth_request, name)
-        for name in (
-            "insured_last_name",
-            "insured_first_name",
-            "insured_birth_date",
-            "request_type",
-            "requested_start",
-            "requested_duration",
-            "requested_duration_unit",
-            "dosage",
-            "quantity",
-            "urgency",
-            "urgency_reason",
-            "clinical_notes",
-            "drug_description",
-            "din",
-            "condition",
-            "alternatives_unusable",
-            "seriousness",
-            "expected_benefit",
-        )
-    }
+    initial: dict[str, Any] = {name: getattr(auth_request, name) for name in content.plain_fields()}
     initial["nam"] = auth_request.nam_value.formatted()
     initial["treatment_started"] = "yes" if auth_request.treatment_started else "no"
     initial["submission_token"] = auth_request.submission_token
@@ -328,13 +310,45 @@ class ReviewRequestForm(forms.Form):
 
 
 class RequestFilterForm(forms.Form):
+    person = forms.CharField(
+        label=_("Insured person"),
+        required=False,
+        max_length=100,
+        help_text=_("Health insurance number, or part of the surname or first name."),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     drug = forms.CharField(label=_("Drug"), required=False, max_length=100)
+    prescriber = forms.TypedChoiceField(label=_("Prescriber"), required=False, coerce=int, empty_value=None)
     sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DateInput())
     sent_to = forms.DateField(label=_("Sent until"), required=False, widget=DateInput())
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("sent", _("Date sent, newest first")),
+            ("sent_asc", _("Date sent, oldest first")),
+            ("status", _("Status")),
+            ("drug", _("Drug")),
+            ("person", _("Insured person")),
+        ],
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, prescribers: Sequence[Any] = (), **kwargs: Any) -> None:
         from pme.authorizations.lifecycle import Status
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *Status.choices]  # type: ignore[attr-defined]
+        if len(prescribers) > 1:
+            self.fields["prescriber"].choices = [  # type: ignore[attr-defined]
+                ("", _("All")),
+                *((p.pk, p.get_full_name() or p.username) for p in prescribers),
+            ]
+        else:
+            del self.fields["prescriber"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("sent_from"), data.get("sent_to")
+        if start and end and end < start:
+            self.add_error("sent_to", _("The end of the period cannot be before its start."))
+        return data

@@ -12,10 +12,12 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pme.authorizations.content import draft_columns
 from pme.authorizations.lifecycle import Action, Status
 from pme.core.nam import NAM
 
@@ -71,7 +73,12 @@ class AuthorizationRequest(models.Model):
         "catalogue.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     drug_description = models.CharField(_("drug (name, strength, form)"), max_length=250, blank=True)
-    din = models.CharField(_("DIN"), max_length=8, blank=True)
+    din = models.CharField(
+        _("DIN"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}$", _("A DIN has exactly 8 digits."))],
+    )
     answers = models.JSONField(_("answers to the criteria"), default=dict, blank=True)
     evaluation = models.JSONField(_("evaluation of the criteria"), default=dict, blank=True)
     treatment_started = models.BooleanField(_("treatment already started"), default=False)
@@ -191,34 +198,12 @@ class AuthorizationRequest(models.Model):
         return self.status == Status.DRAFT
 
 
-# What the prescriber sent: frozen once the request leaves the draft status.
+# What the prescriber sent: frozen once the request leaves the draft status. The content's columns come
+# from its one declaration (content.DraftInput); the others say who sent it and from which form or call.
 FROZEN_FIELDS = (
-    "kind",
-    "request_type",
+    *draft_columns(),
     "prescriber_id",
     "entered_by_id",
-    "nam",
-    "insured_last_name",
-    "insured_first_name",
-    "insured_birth_date",
-    "drug_id",
-    "indication_id",
-    "drug_description",
-    "din",
-    "answers",
-    "treatment_started",
-    "requested_start",
-    "requested_duration",
-    "requested_duration_unit",
-    "dosage",
-    "quantity",
-    "urgency",
-    "urgency_reason",
-    "clinical_notes",
-    "condition",
-    "alternatives_unusable",
-    "seriousness",
-    "expected_benefit",
     "renewal_of_id",
     "submission_token",
     "idempotency_key",

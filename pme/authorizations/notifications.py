@@ -1,12 +1,12 @@
 """Telling people that something happened to a request: a home-page item and an e-mail, in each
-recipient's language. E-mails go through the task queue after the transaction commits, so a mail server
-that fails never undoes nor blocks the change; the queue retries."""
+recipient's language, for every notice (decisions, questions, reminders). The e-mails go through the
+one notifier (`pme.notices`), which sends them after the transaction commits, keeps a delivery record
+and retries, so a mail server that fails never undoes nor blocks the change."""
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -14,31 +14,35 @@ from pme.accounts.access_models import DelegationPermission
 from pme.accounts.models import User
 from pme.accounts.selectors import active_delegations
 from pme.authorizations.models import AuthorizationRequest, Notification
+from pme.notices.services import queue
 
 
-def recipients(auth_request: AuthorizationRequest, *, drafting_only: bool) -> list[User]:
+def recipients(auth_request: AuthorizationRequest, *, drafting_only: bool = False) -> list[User]:
     """The prescriber, then the collaborators working for them today (only those who may draft when
-    `drafting_only`), each once."""
+    `drafting_only`), each once, active accounts only."""
     delegations: QuerySet = active_delegations().filter(prescriber_id=auth_request.prescriber_id)
     if drafting_only:
         delegations = delegations.filter(permission=DelegationPermission.CONSULT_DRAFT)
     people = [auth_request.prescriber]
-    people += [d.collaborator for d in delegations.select_related("collaborator") if d.collaborator.is_active]
-    return list({p.pk: p for p in people}.values())
+    people += [d.collaborator for d in delegations.select_related("collaborator")]
+    return [p for p in {p.pk: p for p in people}.values() if p.is_active]
 
 
 def notify(
-    auth_request: AuthorizationRequest, *, kind: str, drafting_only: bool = False
+    auth_request: AuthorizationRequest,
+    *,
+    home_kind: str,
+    email_kind: str,
+    params: dict[str, Any] | None = None,
+    drafting_only: bool = False,
 ) -> list[Notification]:
-    """Creates the home-page items now (same transaction) and queues one e-mail each after commit."""
-    from pme.authorizations.tasks import send_notification_email
-
+    """Creates the home-page items now (same transaction) and one e-mail notice per recipient."""
+    people = recipients(auth_request, drafting_only=drafting_only)
     items = Notification.objects.bulk_create(
-        Notification(user=user, auth_request=auth_request, kind=kind)
-        for user in recipients(auth_request, drafting_only=drafting_only)
+        Notification(user=user, auth_request=auth_request, kind=home_kind) for user in people
     )
-    for item in items:
-        transaction.on_commit(partial(send_notification_email.enqueue, item.pk))
+    for user in people:
+        queue(email_kind, recipient=user, about=auth_request, params=params)
     return items
 
 

@@ -1,12 +1,19 @@
-"""Writes on payment authorization requests. Each state change is one function, in one transaction, with
-its timeline entry and audit event; e-mail is deferred until the transaction commits."""
+"""The doors that change payment authorization requests: what prescribers and their collaborators do.
+
+Each is one function, keyword-only, with the acting user (`actor`) and the request's id where there is
+one: it fetches the request through the access rule (an unknown or forbidden id raises `Unseen`, the
+404 that is also recorded as `access.denied`), checks the act, writes, records the audit event in the
+same transaction, and defers e-mail until the transaction commits. The Régie's acts on requests are in
+`decisions.py`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -14,27 +21,34 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pme.accounts.models import Role, User
+from pme.accounts.models import User
 from pme.audit.codes import AuditCode
+from pme.audit.denials import Unseen, door
 from pme.audit.services import record
+from pme.authorizations import content
+from pme.authorizations.access import may_write_for, requests_visible_to
 from pme.authorizations.attachments import check_upload
-from pme.authorizations.lifecycle import Action, Status, next_status
+from pme.authorizations.content import DraftInput, TreatmentInput
+from pme.authorizations.lifecycle import Action, Status, TransitionNotAllowed, next_status
 from pme.authorizations.models import (
     Attachment,
     AuthorizationRequest,
-    DurationUnit,
     PreviousTreatment,
     RequestCounter,
     RequestKind,
     RequestType,
     RequestVersion,
-    TimelineEntry,
 )
-from pme.catalogue.criteria import evaluate
-from pme.core.nam import NAM
+from pme.authorizations.periods import period_end
+from pme.authorizations.transitions import transition
+from pme.catalogue.criteria import Evaluation, evaluate
 from pme.core.timeutils import add_months, local_today
 
+# Re-exported for callers: the content's declaration, and the lifecycle's refusal.
+__all__ = ["DraftInput", "TransitionNotAllowed", "TreatmentInput"]
+
 REVIEW_WINDOW_MONTHS = 6
+REQUEST_TYPE = "authorizations.authorizationrequest"
 
 
 class IncompleteRequest(Exception):
@@ -46,90 +60,64 @@ class IncompleteRequest(Exception):
 
 
 class NotAllowed(Exception):
-    """The actor may not do this to this request (views turn it into a 404 or a message)."""
+    """The actor may see the request but not do this to it (views answer 404 or a message)."""
 
 
-@dataclass
-class TreatmentInput:
-    drug_name: str
-    outcome: str
-    duration: str = ""
-    details: str = ""
+class StaleVersion(Exception):
+    """The caller's copy of the request is out of date (API: If-Match did not match, answer 412)."""
 
 
-@dataclass
-class DraftInput:
-    """Everything a prescriber (or a collaborator for them) writes in the request form."""
+def unseen_request(actor: User, request_id: object) -> Unseen:
+    """The refusal for a request id the actor may not see: recorded with whose request it was, if any."""
+    found = None
+    if isinstance(request_id, int) or (isinstance(request_id, str) and request_id.isdigit()):
+        found = AuthorizationRequest.objects.filter(pk=int(request_id)).values_list("nam", flat=True).first()
+    from pme.core.nam import NAM
 
-    kind: str
-    nam: NAM
-    insured_last_name: str
-    insured_first_name: str
-    insured_birth_date: dt.date
-    request_type: str = RequestType.FIRST
-    drug: Any = None
-    indication: Any = None
-    drug_description: str = ""
-    din: str = ""
-    answers: dict[str, Any] = field(default_factory=dict)
-    treatment_started: bool = False
-    requested_start: dt.date | None = None
-    requested_duration: int | None = None
-    requested_duration_unit: str = DurationUnit.MONTHS
-    dosage: str = ""
-    quantity: str = ""
-    urgency: str = "standard"
-    urgency_reason: str = ""
-    clinical_notes: str = ""
-    condition: str = ""
-    alternatives_unusable: str = ""
-    seriousness: str = ""
-    expected_benefit: str = ""
-    previous_treatments: Sequence[TreatmentInput] = ()
+    return Unseen(
+        actor=actor,
+        object_type=REQUEST_TYPE,
+        object_id=request_id,
+        exists=found is not None,
+        nam=NAM(found) if found else None,
+    )
 
 
-_PLAIN_FIELDS = (
-    "kind",
-    "request_type",
-    "drug",
-    "indication",
-    "drug_description",
-    "din",
-    "answers",
-    "treatment_started",
-    "requested_start",
-    "requested_duration",
-    "requested_duration_unit",
-    "dosage",
-    "quantity",
-    "urgency",
-    "urgency_reason",
-    "clinical_notes",
-    "condition",
-    "alternatives_unusable",
-    "seriousness",
-    "expected_benefit",
-    "insured_last_name",
-    "insured_first_name",
-    "insured_birth_date",
-)
+def lock_visible(actor: User, request_id: int) -> AuthorizationRequest:
+    """The request, locked for the caller's transaction, if `actor` may see it; else Unseen."""
+    try:
+        return (
+            requests_visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("prescriber", "entered_by", "drug", "indication", "indication__exception_code")
+            .get(pk=request_id)
+        )
+    except (AuthorizationRequest.DoesNotExist, ValueError, TypeError):
+        raise unseen_request(actor, request_id) from None
+
+
+def _check_version(auth_request: AuthorizationRequest, expected_version: int | None) -> None:
+    if expected_version is not None and auth_request.row_version != expected_version:
+        raise StaleVersion
 
 
 def _check_may_write_for(actor: User, prescriber: User) -> None:
-    if actor.role == Role.PRESCRIBER and actor.pk == prescriber.pk:
-        return
-    if actor.role == Role.COLLABORATOR:
-        from pme.accounts.selectors import can_draft_for
+    if not may_write_for(actor, prescriber):
+        raise NotAllowed
 
-        if can_draft_for(actor, prescriber):
-            return
-    raise NotAllowed
+
+def _check_prescriber(actor: User, auth_request: AuthorizationRequest) -> None:
+    """Transmit, withdraw, answer, ask a review: the prescriber's own acts."""
+    if actor.pk != auth_request.prescriber_id:
+        raise NotAllowed
+
+
+# ---- Drafts --------------------------------------------------------------------------------------------
 
 
 def _apply(auth_request: AuthorizationRequest, data: DraftInput) -> None:
-    for name in _PLAIN_FIELDS:
-        setattr(auth_request, name, getattr(data, name))
-    auth_request.nam = data.nam.value
+    for name in content.draft_attributes():
+        setattr(auth_request, name, content.stored_value(data, name))
 
 
 def _replace_treatments(auth_request: AuthorizationRequest, treatments: Sequence[TreatmentInput]) -> None:
@@ -148,20 +136,18 @@ def _replace_treatments(auth_request: AuthorizationRequest, treatments: Sequence
     )
 
 
-@transaction.atomic
-def save_draft(
+def _write_draft(
     *,
     actor: User,
     prescriber: User,
     data: DraftInput,
-    draft: AuthorizationRequest | None = None,
+    draft: AuthorizationRequest | None,
     submission_token: Any = None,
     renewal_of: AuthorizationRequest | None = None,
     idempotency_key: str = "",
     idempotency_fingerprint: str = "",
 ) -> AuthorizationRequest:
-    """Creates or updates a draft. A collaborator needs the draft permission for `prescriber`."""
-    _check_may_write_for(actor, prescriber)
+    created = draft is None
     if draft is None:
         if submission_token is not None:
             existing = AuthorizationRequest.objects.filter(submission_token=submission_token).first()
@@ -176,12 +162,6 @@ def save_draft(
         )
         if submission_token is not None:
             draft.submission_token = submission_token
-        created = True
-    else:
-        draft = AuthorizationRequest.objects.select_for_update().get(pk=draft.pk)
-        if draft.status != Status.DRAFT or draft.prescriber_id != prescriber.pk:
-            raise NotAllowed
-        created = False
     _apply(draft, data)
     try:
         with transaction.atomic():
@@ -197,84 +177,59 @@ def save_draft(
         actor=actor,
         target=draft,
         nam=data.nam,
-        on_behalf_of=prescriber,
+        on_behalf_of=prescriber if prescriber.pk != actor.pk else None,
         details={"created": created},
     )
     return draft
 
 
-class IdempotencyMismatch(Exception):
-    """The idempotency key was already used by this prescriber for a different request body."""
-
-    def __init__(self, existing: AuthorizationRequest) -> None:
-        super().__init__("idempotency key reused with another body")
-        self.existing = existing
-
-
 @dataclass(frozen=True)
-class IdempotentResult:
+class SavedDraft:
     auth_request: AuthorizationRequest
-    created: bool  # False: the key was seen before and this is the first result again
-    automated: bool
+    created: bool
+    already_sent: bool  # the draft was sent meanwhile (double click, second tab): nothing was written
 
 
-def _existing_for_key(prescriber: User, key: str, fingerprint: str) -> AuthorizationRequest | None:
-    existing = AuthorizationRequest.objects.filter(prescriber=prescriber, idempotency_key=key).first()
-    if existing is not None and existing.idempotency_fingerprint != fingerprint:
-        raise IdempotencyMismatch(existing)
-    return existing
-
-
-def create_request_idempotent(
+@door
+def save_draft(
     *,
     actor: User,
-    prescriber: User,
     data: DraftInput,
-    idempotency_key: str,
-    fingerprint: str,
-    submit: bool,
-) -> IdempotentResult:
-    """Creates a request (a draft, sent at once when `submit`) once per (prescriber, key).
+    prescriber: User | None = None,
+    draft_id: int | None = None,
+    submission_token: Any = None,
+    attachments: Sequence[UploadedFile] = (),
+) -> SavedDraft:
+    """Creates a draft for `prescriber` (the actor, or a prescriber they may draft for), or updates the
+    draft `draft_id`, with its attachments, in one transaction (AttachmentRejected: nothing is kept).
 
-    The same key with the same `fingerprint` (a digest of the caller's body) returns the first request,
-    whatever happened to it since; with another fingerprint it raises IdempotencyMismatch. Two calls
-    racing with one key end with one request: the unique constraint (prescriber, idempotency_key) makes
-    the second insert wait for the first and fail, and the second call then returns the first request.
-    Nothing is kept when the submission is refused (IncompleteRequest, NotAllowed): the draft is rolled
-    back with it, so a corrected retry may use the same key.
-    """
-    if not idempotency_key:
-        raise ValueError("an idempotency key is required")
-    existing = _existing_for_key(prescriber, idempotency_key, fingerprint)
-    if existing is not None:
-        return IdempotentResult(existing, created=False, automated=existing.automated)
-    try:
-        with transaction.atomic():
-            draft = save_draft(
-                actor=actor,
-                prescriber=prescriber,
-                data=data,
-                idempotency_key=idempotency_key,
-                idempotency_fingerprint=fingerprint,
+    A form sent twice (same `submission_token`) and a draft that was sent meanwhile write nothing: the
+    result names the request as it is."""
+    with transaction.atomic():
+        if draft_id is not None:
+            draft = lock_visible(actor, draft_id)
+            if draft.status != Status.DRAFT:
+                return SavedDraft(draft, created=False, already_sent=True)
+            _check_may_write_for(actor, draft.prescriber)
+            saved = _write_draft(actor=actor, prescriber=draft.prescriber, data=data, draft=draft)
+        else:
+            if prescriber is None:
+                raise NotAllowed
+            _check_may_write_for(actor, prescriber)
+            if submission_token is not None:
+                existing = AuthorizationRequest.objects.filter(submission_token=submission_token).first()
+                if existing is not None:  # the same form sent twice: one draft, written once
+                    sent = existing.status != Status.DRAFT
+                    return SavedDraft(existing, created=False, already_sent=sent)
+            saved = _write_draft(
+                actor=actor, prescriber=prescriber, data=data, draft=None, submission_token=submission_token
             )
-            if not submit:
-                return IdempotentResult(draft, created=True, automated=False)
-            result = submit_request(draft, actor=actor)
-            return IdempotentResult(result.auth_request, created=True, automated=result.automated)
-    except IntegrityError:
-        existing = _existing_for_key(prescriber, idempotency_key, fingerprint)
-        if existing is None:
-            raise
-        return IdempotentResult(existing, created=False, automated=existing.automated)
+        for upload in attachments:
+            _add_attachment(saved, actor=actor, upload=upload)
+        return SavedDraft(saved, created=draft_id is None, already_sent=False)
 
 
-class StaleVersion(Exception):
-    """The caller's copy of the request is out of date (API: If-Match did not match, answer 412)."""
-
-
-def _check_version(auth_request: AuthorizationRequest, expected_version: int | None) -> None:
-    if expected_version is not None and auth_request.row_version != expected_version:
-        raise StaleVersion
+# ---- Sending -------------------------------------------------------------------------------------------
 
 
 def missing_information(auth_request: AuthorizationRequest) -> list[str]:
@@ -322,43 +277,27 @@ def _next_number(today: dt.date) -> str:
     return f"{today.year}-{counter.last:06d}"
 
 
-def apply_transition(
-    auth_request: AuthorizationRequest,
-    action: str,
-    *,
-    actor: User | None,
-    note: str = "",
-    audit_action: AuditCode,
-    details: dict[str, Any] | None = None,
-) -> None:
-    source = auth_request.status
-    auth_request.status = next_status(source, action)
-    auth_request.row_version += 1
-    auth_request.save()
-    TimelineEntry.objects.create(
-        auth_request=auth_request,
-        actor=actor,
-        action=action,
-        from_status=source,
-        to_status=auth_request.status,
-        note=note,
-    )
-    record(
-        audit_action,
-        actor=actor,
-        target=auth_request,
-        nam=auth_request.nam_value,
-        on_behalf_of=auth_request.prescriber if actor and actor.pk != auth_request.prescriber_id else None,
-        details={"from": source, "to": auth_request.status, **(details or {})},
-    )
+class Route(StrEnum):
+    """Why a sent request went where it went (shown after sending and on the request page)."""
+
+    ACCEPTED = "accepted"  # every criterion met, and the indication allows an automatic decision
+    REVIEWER_REQUIRED = "reviewer_required"  # criteria met, but the indication always needs a reviewer
+    NO_STANDARD_PERIOD = "no_standard_period"  # met and allowed, but no standard period: a reviewer sets it
+    NOT_MET = "not_met"  # at least one criterion is not met (named)
+    NEEDS_ASSESSMENT = "needs_assessment"  # at least one answer needs a person's assessment
+    EXCEPTIONAL_PATIENT = "exceptional_patient"  # always assessed by a reviewer
 
 
-def _period_end(start: dt.date, amount: int, unit: str) -> dt.date:
-    if unit == "months":
-        end = add_months(start, amount)
-    else:
-        end = start + dt.timedelta(days=amount * (7 if unit == "weeks" else 1))
-    return end - dt.timedelta(days=1)
+def _route(evaluation: Evaluation | None, *, automatic_decision_allowed: bool, has_period: bool) -> Route:
+    if evaluation is None:
+        return Route.EXCEPTIONAL_PATIENT
+    if evaluation.not_met:
+        return Route.NOT_MET
+    if evaluation.overall != "met":
+        return Route.NEEDS_ASSESSMENT
+    if not automatic_decision_allowed:
+        return Route.REVIEWER_REQUIRED
+    return Route.ACCEPTED if has_period else Route.NO_STANDARD_PERIOD
 
 
 @dataclass(frozen=True)
@@ -368,79 +307,97 @@ class SubmissionResult:
     automated: bool
 
 
-def submit_request(draft: AuthorizationRequest, *, actor: User) -> SubmissionResult:
+def _standard_period(auth_request: AuthorizationRequest) -> int | None:
+    indication = auth_request.indication
+    if indication is None:
+        return None
+    renewal = auth_request.request_type in (RequestType.RENEWAL, RequestType.CONTINUATION)
+    return (indication.renewal_duration if renewal else None) or indication.initial_duration
+
+
+def _submit_locked(auth_request: AuthorizationRequest, *, actor: User) -> SubmissionResult:
+    _check_prescriber(actor, auth_request)
+    if auth_request.status != Status.DRAFT:
+        return SubmissionResult(auth_request, created=False, automated=auth_request.automated)
+    missing = missing_information(auth_request)
+    if missing:
+        raise IncompleteRequest(missing)
+    today = local_today()
+    auth_request.number = _next_number(today)
+    auth_request.submitted_at = timezone.now()
+    auth_request.transmitted_by = actor
+    evaluation = None
+    indication = auth_request.indication
+    if auth_request.kind == RequestKind.EXCEPTION_DRUG and indication is not None:
+        evaluation = evaluate(indication, auth_request.answers, reference_date=today)
+    route = _route(
+        evaluation,
+        automatic_decision_allowed=bool(indication and indication.automatic_decision),
+        has_period=bool(_standard_period(auth_request)),
+    )
+    if evaluation is not None and indication is not None:
+        auth_request.evaluation = {
+            "overall": str(evaluation.overall),
+            "automatic_decision": evaluation.automatic_decision,
+            "results": [
+                {"key": r.key, "outcome": str(r.outcome), "reason": r.reason, "counted": r.counted}
+                for r in evaluation.results
+            ],
+            "indication_version": indication.version,
+            "evaluated_on": today.isoformat(),
+            "route": str(route),
+        }
+    else:
+        auth_request.evaluation = {"route": str(route)}
+    transition(
+        auth_request,
+        Action.TRANSMIT,
+        actor=actor,
+        code=AuditCode.REQUEST_SUBMITTED,
+        details={"entered_by": auth_request.entered_by_id, "route": str(route)},
+    )
+    RequestVersion.objects.create(
+        auth_request=auth_request,
+        number=1,
+        kind=RequestVersion.Kind.SUBMISSION,
+        created_by=actor,
+        content=snapshot(auth_request),
+    )
+    automated = route == Route.ACCEPTED and _accept_automatically(auth_request)
+    return SubmissionResult(auth_request, created=True, automated=automated)
+
+
+@door
+def submit_request(*, actor: User, request_id: int, expected_version: int | None = None) -> SubmissionResult:
     """Sends a draft to the Régie. Only the prescriber transmits (a collaborator's draft too).
 
     Idempotent: submitting a request that was already sent returns it unchanged (double click, back
-    button, retried call). Raises IncompleteRequest with what is missing, NotAllowed for anyone else.
+    button, retried call). Raises IncompleteRequest with what is missing, NotAllowed for a collaborator,
+    StaleVersion when `expected_version` (the API's If-Match) is not the draft's.
     """
     with transaction.atomic():
-        auth_request = (
-            AuthorizationRequest.objects.select_for_update(of=("self",))
-            .select_related("indication", "drug", "prescriber")
-            .get(pk=draft.pk)
-        )
-        if actor.role != Role.PRESCRIBER or actor.pk != auth_request.prescriber_id:
-            raise NotAllowed
-        if auth_request.status != Status.DRAFT:
-            return SubmissionResult(auth_request, created=False, automated=auth_request.automated)
-        missing = missing_information(auth_request)
-        if missing:
-            raise IncompleteRequest(missing)
-        now = timezone.now()
-        today = local_today()
-        auth_request.number = _next_number(today)
-        auth_request.submitted_at = now
-        auth_request.transmitted_by = actor
-        evaluation = None
-        if auth_request.kind == RequestKind.EXCEPTION_DRUG and auth_request.indication is not None:
-            evaluation = evaluate(auth_request.indication, auth_request.answers, reference_date=today)
-            auth_request.evaluation = {
-                "overall": str(evaluation.overall),
-                "automatic_decision": evaluation.automatic_decision,
-                "results": [
-                    {"key": r.key, "outcome": str(r.outcome), "reason": r.reason, "counted": r.counted}
-                    for r in evaluation.results
-                ],
-                "indication_version": auth_request.indication.version,
-                "evaluated_on": today.isoformat(),
-            }
-        apply_transition(
-            auth_request,
-            Action.TRANSMIT,
-            actor=actor,
-            audit_action=AuditCode.REQUEST_SUBMITTED,
-            details={"entered_by": auth_request.entered_by_id},
-        )
-        RequestVersion.objects.create(
-            auth_request=auth_request,
-            number=1,
-            kind=RequestVersion.Kind.SUBMISSION,
-            created_by=actor,
-            content=snapshot(auth_request),
-        )
-        automated = bool(evaluation and evaluation.automatic_decision and _accept_automatically(auth_request))
-        return SubmissionResult(auth_request, created=True, automated=automated)
+        locked = lock_visible(actor, request_id)
+        if locked.status == Status.DRAFT:
+            _check_version(locked, expected_version)
+        return _submit_locked(locked, actor=actor)
 
 
 def _accept_automatically(auth_request: AuthorizationRequest) -> bool:
     indication = auth_request.indication
-    assert indication is not None
-    renewal = auth_request.request_type in (RequestType.RENEWAL, RequestType.CONTINUATION)
-    amount = (indication.renewal_duration if renewal else None) or indication.initial_duration
-    if not amount:
-        return False  # no standard period: a reviewer sets it
+    amount = _standard_period(auth_request)
+    if indication is None or not amount:
+        return False
     start = auth_request.requested_start or local_today()
     auth_request.authorized_start = start
-    auth_request.authorized_end = _period_end(start, amount, indication.duration_unit)
+    auth_request.authorized_end = period_end(start, amount, indication.duration_unit)
     auth_request.authorized_quantity = indication.quantity_rule or auth_request.quantity
     auth_request.automated = True
     auth_request.decided_at = timezone.now()
-    apply_transition(
+    transition(
         auth_request,
         Action.ACCEPT_AUTOMATICALLY,
         actor=None,
-        audit_action=AuditCode.REQUEST_ACCEPTED,
+        code=AuditCode.REQUEST_ACCEPTED,
         note=str(_("All the criteria of the recognized indication are met.")),
         details={"automated": True},
     )
@@ -449,30 +406,104 @@ def _accept_automatically(auth_request: AuthorizationRequest) -> bool:
 
 def snapshot(auth_request: AuthorizationRequest) -> dict[str, Any]:
     """The submitted content as plain JSON, kept in version 1 (the request as sent)."""
-    data = {name: getattr(auth_request, name) for name in _PLAIN_FIELDS if name not in ("drug", "indication")}
-    data["drug_id"] = auth_request.drug_id
-    data["indication_id"] = auth_request.indication_id
-    data["nam"] = auth_request.nam
-    data["previous_treatments"] = [
-        {"drug_name": t.drug_name, "duration": t.duration, "outcome": t.outcome, "details": t.details}
-        for t in auth_request.previous_treatments.all()
-    ]
-    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
+    return content.snapshot_values(auth_request)
 
 
-@transaction.atomic
+class IdempotencyMismatch(Exception):
+    """The idempotency key was already used by this prescriber for a different request body."""
+
+    def __init__(self, existing: AuthorizationRequest) -> None:
+        super().__init__("idempotency key reused with another body")
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class IdempotentResult:
+    auth_request: AuthorizationRequest
+    created: bool  # False: the key was seen before and this is the first result again
+    automated: bool
+
+
+def _existing_for_key(prescriber: User, key: str, fingerprint: str) -> AuthorizationRequest | None:
+    existing = (
+        AuthorizationRequest.objects.filter(prescriber=prescriber, idempotency_key=key)
+        .select_related("prescriber", "drug", "indication")
+        .first()
+    )
+    if existing is not None and existing.idempotency_fingerprint != fingerprint:
+        raise IdempotencyMismatch(existing)
+    return existing
+
+
+def create_request_idempotent(
+    *,
+    actor: User,
+    prescriber: User,
+    data: DraftInput,
+    idempotency_key: str,
+    fingerprint: str,
+    submit: bool,
+) -> IdempotentResult:
+    """Creates a request (a draft, sent at once when `submit`) once per (prescriber, key).
+
+    The same key with the same `fingerprint` (a digest of the caller's body) returns the first request,
+    whatever happened to it since; with another fingerprint it raises IdempotencyMismatch. Two calls
+    racing with one key end with one request: the unique constraint (prescriber, idempotency_key) makes
+    the second insert wait for the first and fail, and the second call then returns the first request.
+    Nothing is kept when the submission is refused (IncompleteRequest, NotAllowed): the draft is rolled
+    back with it, so a corrected retry may use the same key. One audit event: the draft's when kept as a
+    draft, the submission's when sent.
+    """
+    if not idempotency_key:
+        raise ValueError("an idempotency key is required")
+    _check_may_write_for(actor, prescriber)
+    existing = _existing_for_key(prescriber, idempotency_key, fingerprint)
+    if existing is not None:
+        return IdempotentResult(existing, created=False, automated=existing.automated)
+    try:
+        with transaction.atomic():
+            draft = AuthorizationRequest(
+                prescriber=prescriber,
+                entered_by=actor,
+                idempotency_key=idempotency_key,
+                idempotency_fingerprint=fingerprint,
+            )
+            _apply(draft, data)
+            draft.save()
+            _replace_treatments(draft, data.previous_treatments)
+            if not submit:
+                record(
+                    AuditCode.DRAFT_SAVED,
+                    actor=actor,
+                    target=draft,
+                    nam=data.nam,
+                    on_behalf_of=prescriber if prescriber.pk != actor.pk else None,
+                    details={"created": True},
+                )
+                return IdempotentResult(draft, created=True, automated=False)
+            result = _submit_locked(draft, actor=actor)
+            return IdempotentResult(result.auth_request, created=True, automated=result.automated)
+    except IntegrityError:
+        existing = _existing_for_key(prescriber, idempotency_key, fingerprint)
+        if existing is None:
+            raise
+        return IdempotentResult(existing, created=False, automated=existing.automated)
+
+
+# ---- The prescriber's other acts -------------------------------------------------------------------------
+
+
+@door
 def withdraw_request(
-    auth_request: AuthorizationRequest, *, actor: User, note: str = "", expected_version: int | None = None
+    *, actor: User, request_id: int, note: str = "", expected_version: int | None = None
 ) -> AuthorizationRequest:
     """`expected_version` (the API's If-Match): StaleVersion when the request changed since it was read."""
-    auth_request = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
-    if actor.pk != auth_request.prescriber_id:
-        raise NotAllowed
-    _check_version(auth_request, expected_version)
-    apply_transition(
-        auth_request, Action.WITHDRAW, actor=actor, note=note, audit_action=AuditCode.REQUEST_WITHDRAWN
-    )
-    return auth_request
+    with transaction.atomic():
+        auth_request = lock_visible(actor, request_id)
+        _check_prescriber(actor, auth_request)
+        _check_version(auth_request, expected_version)
+        transition(auth_request, Action.WITHDRAW, actor=actor, note=note, code=AuditCode.REQUEST_WITHDRAWN)
+        return auth_request
 
 
 def _add_version(auth_request: AuthorizationRequest, *, actor: User, kind: str, text: str) -> RequestVersion:
@@ -482,28 +513,26 @@ def _add_version(auth_request: AuthorizationRequest, *, actor: User, kind: str, 
     )
 
 
-@transaction.atomic
+@door
 def answer_information_request(
-    auth_request: AuthorizationRequest,
     *,
     actor: User,
+    request_id: int,
     text: str,
     files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
 ) -> AuthorizationRequest:
     """The prescriber's answer is added as a new version; the request goes back to its reviewer."""
-    auth_request = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
-    if actor.pk != auth_request.prescriber_id:
-        raise NotAllowed
-    _check_version(auth_request, expected_version)
-    next_status(auth_request.status, Action.ANSWER)  # refuse early, before writing anything
-    version = _add_version(auth_request, actor=actor, kind=RequestVersion.Kind.ANSWER, text=text)
-    for upload in files:
-        add_attachment(auth_request, actor=actor, upload=upload, version=version)
-    apply_transition(
-        auth_request, Action.ANSWER, actor=actor, note=text, audit_action=AuditCode.REQUEST_ANSWERED
-    )
-    return auth_request
+    with transaction.atomic():
+        auth_request = lock_visible(actor, request_id)
+        _check_prescriber(actor, auth_request)
+        _check_version(auth_request, expected_version)
+        next_status(auth_request.status, Action.ANSWER)  # refuse early, before writing anything
+        version = _add_version(auth_request, actor=actor, kind=RequestVersion.Kind.ANSWER, text=text)
+        for upload in files:
+            _add_attachment(auth_request, actor=actor, upload=upload, version=version)
+        transition(auth_request, Action.ANSWER, actor=actor, note=text, code=AuditCode.REQUEST_ANSWERED)
+        return auth_request
 
 
 def review_deadline(auth_request: AuthorizationRequest) -> dt.date | None:
@@ -513,64 +542,45 @@ def review_deadline(auth_request: AuthorizationRequest) -> dt.date | None:
     return add_months(decided, REVIEW_WINDOW_MONTHS)
 
 
-@transaction.atomic
-def ask_review(auth_request: AuthorizationRequest, *, actor: User, reason: str) -> AuthorizationRequest:
+class ReviewWindowPassed(NotAllowed):
+    """A review (*révision*) is asked more than 6 months after the refusal."""
+
+
+@door
+def ask_review(*, actor: User, request_id: int, reason: str) -> AuthorizationRequest:
     """A review (*révision*) of a refusal, within 6 months; it goes back to the queue, unassigned."""
-    auth_request = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
-    if actor.pk != auth_request.prescriber_id:
-        raise NotAllowed
-    next_status(auth_request.status, Action.ASK_REVIEW)
-    deadline = review_deadline(auth_request)
-    if deadline is not None and local_today() > deadline:
-        raise NotAllowed
-    _add_version(auth_request, actor=actor, kind=RequestVersion.Kind.REVIEW_REQUEST, text=reason)
-    auth_request.is_review = True
-    auth_request.assigned_to = None
-    apply_transition(
-        auth_request, Action.ASK_REVIEW, actor=actor, note=reason, audit_action=AuditCode.REVIEW_ASKED
-    )
-    return auth_request
+    with transaction.atomic():
+        auth_request = lock_visible(actor, request_id)
+        _check_prescriber(actor, auth_request)
+        next_status(auth_request.status, Action.ASK_REVIEW)
+        deadline = review_deadline(auth_request)
+        if deadline is not None and local_today() > deadline:
+            raise ReviewWindowPassed
+        _add_version(auth_request, actor=actor, kind=RequestVersion.Kind.REVIEW_REQUEST, text=reason)
+        auth_request.is_review = True
+        auth_request.assigned_to = None
+        transition(auth_request, Action.ASK_REVIEW, actor=actor, note=reason, code=AuditCode.REVIEW_ASKED)
+        return auth_request
 
 
-@transaction.atomic
-def renew_request(accepted: AuthorizationRequest, *, actor: User) -> AuthorizationRequest:
+@door
+def renew_request(*, actor: User, request_id: int) -> AuthorizationRequest:
     """A new draft pre-filled from an accepted request, of type renewal, starting after it ends."""
-    if accepted.status != Status.ACCEPTED:
-        raise NotAllowed
-    _check_may_write_for(actor, accepted.prescriber)
-    start = (accepted.authorized_end + dt.timedelta(days=1)) if accepted.authorized_end else None
-    data = DraftInput(
-        kind=accepted.kind,
-        nam=accepted.nam_value,
-        insured_last_name=accepted.insured_last_name,
-        insured_first_name=accepted.insured_first_name,
-        insured_birth_date=accepted.insured_birth_date,
-        request_type=RequestType.RENEWAL,
-        drug=accepted.drug,
-        indication=accepted.indication,
-        drug_description=accepted.drug_description,
-        din=accepted.din,
-        answers=dict(accepted.answers),
-        treatment_started=True,
-        requested_start=start,
-        requested_duration=accepted.requested_duration,
-        requested_duration_unit=accepted.requested_duration_unit,
-        dosage=accepted.dosage,
-        quantity=accepted.quantity,
-        clinical_notes="",
-        condition=accepted.condition,
-        alternatives_unusable=accepted.alternatives_unusable,
-        seriousness=accepted.seriousness,
-        expected_benefit=accepted.expected_benefit,
-        previous_treatments=[
-            TreatmentInput(t.drug_name, t.outcome, t.duration, t.details)
-            for t in accepted.previous_treatments.all()
-        ],
-    )
-    return save_draft(actor=actor, prescriber=accepted.prescriber, data=data, renewal_of=accepted)
+    with transaction.atomic():
+        accepted = lock_visible(actor, request_id)
+        if accepted.status != Status.ACCEPTED:
+            raise NotAllowed
+        _check_may_write_for(actor, accepted.prescriber)
+        return _write_draft(
+            actor=actor,
+            prescriber=accepted.prescriber,
+            data=content.renewal_input(accepted),
+            draft=None,
+            renewal_of=accepted,
+        )
 
 
-def add_attachment(
+def _add_attachment(
     auth_request: AuthorizationRequest,
     *,
     actor: User,

@@ -1,52 +1,45 @@
-"""Background tasks of the requests app (django-tasks, database backend)."""
+"""Background work of the requests app: the daily expiry reminders, and the e-mail they send (written
+by the notifier, pme.notices, when it sends it)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
+from pme.accounts.mail import site_url
 from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest, Notification
 from pme.core.timeutils import local_today
+from pme.notices.models import Notice
+from pme.notices.registry import Message
 
 REMINDER_DAYS = 30
+EXPIRY_NOTICE = "authorizations.expiry"
 
 
-def _site_url(route: str, *args: object, language: str) -> str:
-    with translation.override(language):
-        path = reverse(route, args=args)
-    return settings.PME_SITE_URL.rstrip("/") + path
-
-
-@task()
-def send_notification_email(notification_id: int) -> None:
-    """One e-mail for one home-page item. Raises on a mail failure so that the queue retries it."""
-    item = Notification.objects.select_related("user", "auth_request", "auth_request__drug").get(
-        pk=notification_id
-    )
-    user, auth_request = item.user, item.auth_request
-    if not user.email or not user.is_active:
-        return
+def render_expiry_notice(notice: Notice) -> Message | None:
+    """No NAM and no clinical detail in an e-mail: the request number, the date and a link behind the
+    login. Dropped if the request is no longer accepted (withdrawn, or removed by retention)."""
+    if not notice.object_id.isdigit():
+        return None
+    auth_request = AuthorizationRequest.objects.filter(pk=int(notice.object_id)).first()
+    if auth_request is None or auth_request.status != Status.ACCEPTED:
+        return None
     context = {
-        "user": user,
+        "user": notice.recipient,
         "auth_request": auth_request,
-        "link": _site_url("authorizations:detail", auth_request.pk, language=user.language),
-        "renew_link": _site_url("authorizations:detail", auth_request.pk, language=user.language),
+        "link": site_url("authorizations:detail", auth_request.pk, language=notice.language),
     }
-    with translation.override(user.language):
-        subject = render_to_string(f"authorizations/email/{item.kind}_subject.txt", context).strip()
-        body = render_to_string(f"authorizations/email/{item.kind}.txt", context)
-    # No NAM and no clinical detail in an e-mail: the request number and a link behind the login.
-    EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    return Message(
+        subject=render_to_string("authorizations/email/expiry_subject.txt", context).strip(),
+        body=render_to_string("authorizations/email/expiry.txt", context),
+    )
 
 
 def find_expiring(today: dt.date) -> list[AuthorizationRequest]:
@@ -69,12 +62,16 @@ def send_expiry_reminders(*, today: dt.date | None = None) -> int:
     count = 0
     for auth_request in find_expiring(today or local_today()):
         with transaction.atomic():
-            locked = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
+            locked = (
+                AuthorizationRequest.objects.select_for_update(of=("self",))
+                .select_related("prescriber")
+                .get(pk=auth_request.pk)
+            )
             if locked.reminder_sent_at is not None:
                 continue  # another run got it first
             locked.reminder_sent_at = timezone.now()
             locked.save(update_fields=["reminder_sent_at"])
-            notify(locked, kind=Notification.Kind.EXPIRY, drafting_only=True)
+            notify(locked, home_kind=Notification.Kind.EXPIRY, email_kind=EXPIRY_NOTICE, drafting_only=True)
             record(
                 AuditCode.EXPIRY_REMINDED,
                 actor=None,

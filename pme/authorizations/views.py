@@ -1,25 +1,25 @@
-"""Request pages: thin views over access.py, selectors.py and services.py."""
+"""Request pages: parse the form, call a door (reads.py, services.py), render. No access rule and no
+audit event is written here: the doors do both."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pme.accounts.http import AuthenticatedRequest
 from pme.accounts.models import Role, User
-from pme.audit.codes import AuditCode
-from pme.audit.services import record
-from pme.authorizations import access, notifications, selectors, services
+from pme.authorizations import reads, services
+from pme.authorizations.access import prescribers_user_can_draft_for, prescribers_user_follows
 from pme.authorizations.attachments import AttachmentRejected
 from pme.authorizations.forms import (
     AnswerForm,
@@ -29,8 +29,9 @@ from pme.authorizations.forms import (
     WithdrawForm,
     initial_from,
 )
-from pme.authorizations.lifecycle import STATUS_MEANING, Action, Status, allowed_actions
+from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest, RequestKind
+from pme.authorizations.services import Route
 from pme.catalogue import selectors as catalogue
 
 ATTACHMENT_ERRORS = {
@@ -38,6 +39,7 @@ ATTACHMENT_ERRORS = {
     "too_large": _("%(name)s is larger than 10 MB."),
     "empty": _("%(name)s is empty."),
 }
+FILTERS_SESSION_KEY = "authorizations.list_filters"
 
 
 def _writers_only(user: User) -> None:
@@ -46,27 +48,53 @@ def _writers_only(user: User) -> None:
         raise PermissionDenied
 
 
-@login_required
-@require_safe
-def request_list(request: AuthenticatedRequest) -> HttpResponse:
-    _writers_only(request.user)
-    form = RequestFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        filters = {
-            "status": form.cleaned_data["status"],
-            "drug_query": form.cleaned_data["drug"],
-            "sent_from": form.cleaned_data["sent_from"],
-            "sent_to": form.cleaned_data["sent_to"],
-        }
-    page = Paginator(selectors.my_requests(request.user, **filters), 25).get_page(request.GET.get("page"))
-    record(
-        AuditCode.REQUEST_LIST_VIEWED, actor=request.user, request=request, result_count=page.paginator.count
+def _filters_from(data: dict[str, Any]) -> reads.RequestFilters:
+    def day(value: Any) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):
+            return None
+
+    prescriber = data.get("prescriber")
+    return reads.RequestFilters(
+        status=str(data.get("status") or ""),
+        drug_query=str(data.get("drug") or ""),
+        person=str(data.get("person") or ""),
+        prescriber_id=int(str(prescriber)) if str(prescriber or "").isdigit() else None,
+        sent_from=day(data.get("sent_from")),
+        sent_to=day(data.get("sent_to")),
+        sort=str(data.get("sort") or "sent"),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Filters are posted and kept in the session (Post/Redirect/Get), so that a NAM typed in the search
+    never appears in a URL; the list itself is a plain GET, pages included."""
+    _writers_only(request.user)
+    prescribers = prescribers_user_follows(request.user)
+    if request.method == "POST":
+        form = RequestFilterForm(request.POST, prescribers=prescribers)
+        if form.is_valid():
+            kept = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in form.cleaned_data.items()}
+            request.session[FILTERS_SESSION_KEY] = kept
+            return redirect("authorizations:list")
+        result = reads.list_requests(actor=request.user, filters=reads.RequestFilters())
+        context = {"form": form, "result": result, "page": result.page}
+        return render(request, "authorizations/list.html", context, status=400)
+    if request.GET.get("clear"):
+        request.session.pop(FILTERS_SESSION_KEY, None)
+        return redirect("authorizations:list")
+    kept = request.session.get(FILTERS_SESSION_KEY) or {}
+    form = RequestFilterForm(initial=kept, prescribers=prescribers)
+    result = reads.list_requests(
+        actor=request.user, filters=_filters_from(kept), page=request.GET.get("page") or 1
+    )
     return render(
-        request, "authorizations/list.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "authorizations/list.html",
+        {"form": form, "result": result, "page": result.page, "filtered": bool(kept)},
     )
 
 
@@ -75,7 +103,7 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
 def start(request: AuthenticatedRequest) -> HttpResponse:
     """Step 1: the kind of request, then the drug (search works without JavaScript), then the indication."""
     _writers_only(request.user)
-    prescribers = access.prescribers_user_can_draft_for(request.user)
+    prescribers = prescribers_user_can_draft_for(request.user)
     if not prescribers:
         raise PermissionDenied  # a collaborator without the draft permission
     query = request.GET.get("q", "").strip()[:100]
@@ -100,7 +128,7 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _prescriber_for_new(request: AuthenticatedRequest) -> User:
-    prescribers = access.prescribers_user_can_draft_for(request.user)
+    prescribers = prescribers_user_can_draft_for(request.user)
     wanted = request.GET.get("for") or request.POST.get("for")
     for prescriber in prescribers:
         if wanted is None or str(prescriber.pk) == wanted:
@@ -134,10 +162,10 @@ def new_exceptional_patient(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    draft = access.get_request_for_user(request.user, pk)
+    draft = reads.open_request(actor=request.user, request_id=pk, page="edit").auth_request
     if draft.status != Status.DRAFT:
         return redirect("authorizations:detail", pk=draft.pk)
-    if not access.may_edit_draft(request.user, draft):
+    if not reads.actions_for(request.user, draft).may_edit:
         raise Http404
     return _request_form(
         request, kind=draft.kind, indication=draft.indication, prescriber=draft.prescriber, draft=draft
@@ -172,69 +200,82 @@ def _request_form(
     drug = indication.drug if indication is not None else None
     wants_submit = request.POST.get("action") == "submit" and may_submit
     try:
-        with transaction.atomic():
-            saved = services.save_draft(
-                actor=request.user,
-                prescriber=prescriber,
-                data=form.to_input(drug=drug),
-                draft=draft,
-                submission_token=form.cleaned_data["submission_token"] if draft is None else None,
-            )
-            for upload in form.cleaned_data["attachments"]:
-                services.add_attachment(saved, actor=request.user, upload=upload)
-    except services.NotAllowed:
-        # The draft was sent meanwhile (double click, second tab): show what was sent.
-        target = (
-            draft
-            or AuthorizationRequest.objects.filter(
-                submission_token=form.cleaned_data["submission_token"]
-            ).first()
+        saved = services.save_draft(
+            actor=request.user,
+            prescriber=prescriber,
+            data=form.to_input(drug=drug),
+            draft_id=draft.pk if draft is not None else None,
+            submission_token=form.cleaned_data["submission_token"] if draft is None else None,
+            attachments=form.cleaned_data["attachments"],
         )
-        if target is None:
-            raise Http404 from None
-        return redirect("authorizations:detail", pk=target.pk)
     except AttachmentRejected as exc:
         names = ", ".join(f.name for f in form.cleaned_data["attachments"])
         form.add_error("attachments", ATTACHMENT_ERRORS[exc.code] % {"name": names})
         return render(request, "authorizations/form.html", context, status=400)
+    if saved.already_sent:  # sent meanwhile (double click, second tab): show what was sent
+        return redirect("authorizations:detail", pk=saved.auth_request.pk)
     if not wants_submit:
-        if saved.status == Status.DRAFT:
-            messages.success(request, _("The draft is saved. It is not sent to the Régie."))
-        return redirect("authorizations:detail", pk=saved.pk)
-    return _submit(request, saved, context)
+        messages.success(request, _("The draft is saved. It is not sent to the Régie."))
+        return redirect("authorizations:detail", pk=saved.auth_request.pk)
+    return _submit(request, saved.auth_request, context)
+
+
+ROUTE_MESSAGES = {
+    Route.REVIEWER_REQUIRED: _(
+        "Request %(number)s is sent to the Régie. The answers meet the criteria, but this recognized "
+        "indication is always assessed by a reviewer."
+    ),
+    Route.NO_STANDARD_PERIOD: _(
+        "Request %(number)s is sent to the Régie. The answers meet the criteria; a reviewer sets the "
+        "period, since this indication has no standard one."
+    ),
+    Route.NEEDS_ASSESSMENT: _(
+        "Request %(number)s is sent to the Régie. At least one answer needs a reviewer's assessment."
+    ),
+    Route.EXCEPTIONAL_PATIENT: _(
+        "Request %(number)s is sent to the Régie. Exceptional patient requests are assessed by a reviewer."
+    ),
+}
+
+
+def submission_message(result: services.SubmissionResult, not_met: list[str]) -> str:
+    number = result.auth_request.number
+    if result.automated:
+        return _(
+            "Request %(number)s is accepted: the answers meet every criterion of the recognized indication."
+        ) % {"number": number}
+    route = reads.route_of(result.auth_request)
+    if route == Route.NOT_MET:
+        return _(
+            "Request %(number)s is sent to the Régie. A reviewer will assess it, since this answer does "
+            "not meet the indication's criteria: %(criteria)s"
+        ) % {"number": number, "criteria": "; ".join(not_met) or "—"}
+    text = ROUTE_MESSAGES.get(Route(route)) if route in Route.__members__.values() else None
+    if text is None:
+        text = _("Request %(number)s is sent to the Régie. It is awaiting processing by a reviewer.")
+    return text % {"number": number}
 
 
 def _submit(
     request: AuthenticatedRequest, auth_request: AuthorizationRequest, context: dict[str, Any]
 ) -> HttpResponse:
-    if auth_request.status == Status.DRAFT:
-        duplicates = list(selectors.open_duplicates(auth_request)[:5])
-        if duplicates and not request.POST.get("confirm_duplicate"):
+    if auth_request.status == Status.DRAFT and not request.POST.get("confirm_duplicate"):
+        duplicates = reads.open_duplicates(actor=request.user, request_id=auth_request.pk)
+        if duplicates:
             context.update(duplicates=duplicates, draft=auth_request)
             messages.warning(request, _("The draft is saved but not sent: see the warning below."))
             return render(request, "authorizations/confirm_submit.html", context, status=409)
     try:
-        result = services.submit_request(auth_request, actor=request.user)
+        result = services.submit_request(actor=request.user, request_id=auth_request.pk)
     except services.IncompleteRequest as exc:
         context.update(missing=exc.missing, draft=auth_request)
         return render(request, "authorizations/confirm_submit.html", context, status=400)
     except services.NotAllowed:
         raise Http404 from None
-    if result.automated:
-        messages.success(
-            request,
-            _(
-                "Request %(number)s is accepted: "
-                "the answers meet every criterion of the recognized indication."
-            )
-            % {"number": result.auth_request.number},
-        )
-    elif result.created:
-        messages.success(
-            request,
-            _("Request %(number)s is sent to the Régie. It is awaiting processing by a reviewer.")
-            % {"number": result.auth_request.number},
-        )
+    if result.created:
+        file = reads.request_file(result.auth_request, request.user)
+        not_met = [str(row.question) for row in file.criteria if row.outcome == "not_met"]
+        messages.success(request, submission_message(result, not_met))
     return redirect("authorizations:detail", pk=result.auth_request.pk)
 
 
@@ -242,150 +283,121 @@ def _submit(
 @require_POST
 def transmit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The prescriber sends a draft (theirs or one a collaborator prepared)."""
-    auth_request = access.get_request_for_user(request.user, pk)
-    if not access.acts_as_prescriber(request.user, auth_request):
+    file = reads.open_request(actor=request.user, request_id=pk, page="transmit")
+    if not reads.actions_for(request.user, file.auth_request).may_transmit:
+        if file.auth_request.status != Status.DRAFT:
+            return redirect("authorizations:detail", pk=pk)
         raise Http404
-    context = {"draft": auth_request, "may_submit": True, "missing": [], "duplicates": []}
-    return _submit(request, auth_request, context)
+    context = {"draft": file.auth_request, "may_submit": True, "missing": [], "duplicates": []}
+    return _submit(request, file.auth_request, context)
 
 
 @login_required
 @require_safe
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request = access.get_request_for_user(request.user, pk)
-    record(
-        AuditCode.REQUEST_VIEWED,
-        actor=request.user,
-        target=auth_request,
-        nam=auth_request.nam_value,
-        on_behalf_of=auth_request.prescriber if request.user.pk != auth_request.prescriber_id else None,
-        request=request,
-    )
-    notifications.mark_read(request.user, auth_request)
-    is_prescriber = access.acts_as_prescriber(request.user, auth_request)
-    actions = allowed_actions(auth_request.status) if is_prescriber else []
-    deadline = services.review_deadline(auth_request)
+    file = reads.open_request(actor=request.user, request_id=pk)
     return render(
         request,
         "authorizations/detail.html",
         {
-            "auth_request": auth_request,
-            "meaning": STATUS_MEANING.get(Status(auth_request.status)),
-            "timeline": auth_request.timeline.select_related("actor"),
-            "versions": list(auth_request.versions.select_related("created_by")),
-            "treatments": auth_request.previous_treatments.all(),
-            "attachments": auth_request.attachments.select_related("added_by"),
-            "criteria": _criteria_rows(auth_request),
-            "may_edit": access.may_edit_draft(request.user, auth_request),
-            "may_transmit": is_prescriber and auth_request.status == Status.DRAFT,
-            "may_withdraw": Action.WITHDRAW in actions,
-            "may_answer": Action.ANSWER in actions,
-            "may_ask_review": Action.ASK_REVIEW in actions,
-            "review_deadline": deadline,
-            "may_renew": auth_request.status == Status.ACCEPTED
-            and access.may_write_for(request.user, auth_request.prescriber),
+            "file": file,
+            "auth_request": file.auth_request,
+            "can": reads.actions_for(request.user, file.auth_request),
         },
     )
 
 
-def _criteria_rows(auth_request: AuthorizationRequest) -> list[dict[str, Any]]:
-    if auth_request.indication is None:
-        return []
-    outcomes = {r["key"]: r["outcome"] for r in (auth_request.evaluation or {}).get("results", [])}
-    rows = []
-    for criterion in auth_request.indication.criteria.all():
-        answer = auth_request.answers.get(criterion.key)
-        if isinstance(answer, bool):
-            answer = _("Yes") if answer else _("No")
-        elif isinstance(answer, list):
-            answer = "; ".join(
-                f"{a.get('drug')} ({a.get('outcome')})" if isinstance(a, dict) else str(a) for a in answer
-            )
-        elif criterion.kind == "choice" and answer:
-            answer = criterion.choice_label(answer)
-        rows.append(
-            {"question": criterion.question, "answer": answer, "outcome": outcomes.get(criterion.key)}
-        )
-    return rows
+def _prescribers_page(
+    request: AuthenticatedRequest, pk: int, page: str
+) -> tuple[reads.RequestFile, reads.RequestActions]:
+    file = reads.open_request(actor=request.user, request_id=pk, page=page)
+    if file.auth_request.prescriber_id != request.user.pk:
+        raise Http404
+    return file, reads.actions_for(request.user, file.auth_request)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request = access.get_request_for_user(request.user, pk)
-    if not access.acts_as_prescriber(request.user, auth_request):
-        raise Http404
+def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if auth_request.status == Status.WITHDRAWN:
-            return redirect("authorizations:detail", pk=pk)
-        if Action.WITHDRAW not in allowed_actions(auth_request.status):
-            messages.error(request, _("This request can no longer be withdrawn: a decision was made."))
-            return redirect("authorizations:detail", pk=pk)
-        services.withdraw_request(auth_request, actor=request.user, note=form.cleaned_data["note"])
-        messages.success(request, _("The request is withdrawn."))
-        return redirect("authorizations:detail", pk=pk)
-    return render(request, "authorizations/withdraw.html", {"auth_request": auth_request, "form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request = access.get_request_for_user(request.user, pk)
-    if not access.acts_as_prescriber(request.user, auth_request):
-        raise Http404
-    if auth_request.status != Status.INFORMATION_REQUESTED:
-        messages.info(request, _("This request is not waiting for information from you."))
-        return redirect("authorizations:detail", pk=pk)
-    form = AnswerForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
         try:
-            services.answer_information_request(
-                auth_request,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                files=form.cleaned_data["attachments"],
-            )
-        except AttachmentRejected as exc:
-            names = ", ".join(f.name for f in form.cleaned_data["attachments"])
-            form.add_error("attachments", ATTACHMENT_ERRORS[exc.code] % {"name": names})
+            services.withdraw_request(actor=request.user, request_id=pk, note=form.cleaned_data["note"])
+        except services.NotAllowed:
+            raise Http404 from None
+        except services.TransitionNotAllowed as refused:
+            if refused.status != Status.WITHDRAWN:  # already withdrawn: a double click, nothing to say
+                messages.error(request, _("This request can no longer be withdrawn: a decision was made."))
         else:
-            messages.success(request, _("Your answer is sent. The request is back with the reviewer."))
-            return redirect("authorizations:detail", pk=pk)
-    questions = auth_request.timeline.filter(action=Action.REQUEST_INFORMATION).order_by("-at")
+            messages.success(request, _("The request is withdrawn."))
+        return redirect("authorizations:detail", pk=pk)
+    file, _can = _prescribers_page(request, pk, "withdraw")
     return render(
         request,
-        "authorizations/answer.html",
-        {"auth_request": auth_request, "form": form, "questions": questions},
+        "authorizations/withdraw.html",
+        {"auth_request": file.auth_request, "form": form},
         status=400 if form.is_bound else 200,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ask_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request = access.get_request_for_user(request.user, pk)
-    if not access.acts_as_prescriber(request.user, auth_request):
-        raise Http404
-    if auth_request.status != Status.REFUSED:
+def answer(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    form = AnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_information_request(
+                actor=request.user,
+                request_id=pk,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["attachments"],
+            )
+        except services.NotAllowed:
+            raise Http404 from None
+        except services.TransitionNotAllowed:
+            messages.info(request, _("This request is not waiting for information from you."))
+            return redirect("authorizations:detail", pk=pk)
+        except AttachmentRejected as exc:
+            names = ", ".join(f.name for f in form.cleaned_data["attachments"])
+            form.add_error("attachments", ATTACHMENT_ERRORS[exc.code] % {"name": names})
+        else:
+            messages.success(request, _("Your answer is sent. The request is back with the reviewer."))
+            return redirect("authorizations:detail", pk=pk)
+    file, can = _prescribers_page(request, pk, "answer")
+    if not can.may_answer:
+        messages.info(request, _("This request is not waiting for information from you."))
         return redirect("authorizations:detail", pk=pk)
+    return render(
+        request,
+        "authorizations/answer.html",
+        {"auth_request": file.auth_request, "file": file, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask_review(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     form = ReviewRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ask_review(auth_request, actor=request.user, reason=form.cleaned_data["reason"])
-        except services.NotAllowed:
+            services.ask_review(actor=request.user, request_id=pk, reason=form.cleaned_data["reason"])
+        except services.ReviewWindowPassed:
             messages.error(request, _("The 6-month delay to ask for a review has passed."))
+        except services.NotAllowed:
+            raise Http404 from None
+        except services.TransitionNotAllowed:
+            pass  # not refused (any more): the request page says what it is
         else:
             messages.success(request, _("Your request for review is sent. Another reviewer will assess it."))
+        return redirect("authorizations:detail", pk=pk)
+    file, can = _prescribers_page(request, pk, "review_request")
+    if not can.may_ask_review:
         return redirect("authorizations:detail", pk=pk)
     return render(
         request,
         "authorizations/review_request.html",
-        {
-            "auth_request": auth_request,
-            "form": form,
-            "deadline": services.review_deadline(auth_request),
-        },
+        {"auth_request": file.auth_request, "form": form, "deadline": can.review_deadline},
         status=400 if form.is_bound else 200,
     )
 
@@ -393,16 +405,14 @@ def ask_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request = access.get_request_for_user(request.user, pk)
-    if auth_request.status != Status.ACCEPTED or not access.may_write_for(
-        request.user, auth_request.prescriber
-    ):
-        raise Http404
-    draft = services.renew_request(auth_request, actor=request.user)
+    try:
+        draft = services.renew_request(actor=request.user, request_id=pk)
+    except services.NotAllowed:
+        raise Http404 from None
     messages.success(
         request,
         _("A renewal is prepared from request %(number)s. Check it, then send it.")
-        % {"number": auth_request.number},
+        % {"number": draft.renewal_of.number if draft.renewal_of else ""},
     )
     return redirect("authorizations:edit", pk=draft.pk)
 
@@ -410,16 +420,14 @@ def renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    item = access.get_attachment_for_user(request.user, pk)
-    record(
-        AuditCode.ATTACHMENT_DOWNLOADED,
-        actor=request.user,
-        target=item,
-        nam=item.auth_request.nam_value,
-        request=request,
-    )
+    download = reads.download_attachment(actor=request.user, attachment_id=pk)
     response = FileResponse(
-        item.file.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.original_name
+        download.file, content_type=download.content_type, as_attachment=True, filename=download.filename
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def list_url() -> str:
+    return reverse("authorizations:list")

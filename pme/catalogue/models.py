@@ -400,3 +400,11 @@ class Criterion(models.Model):
         problems = spec_problems(self)
         if problems:
             raise ValidationError(problems)
+
+
+# What a criterion says, in the order of its columns: every field but its place (indication, position).
+# The one declaration behind the exchange format's columns, the importer's comparison and the copy made
+# when a new version of an indication is published.
+CRITERION_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in Criterion._meta.concrete_fields if f.name not in ("id", "indication", "position")
+)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pme.audit.codes import AuditCode
 from pme.audit.services import record
+from pme.catalogue.models import CRITERION_FIELDS as CONTENT_FIELDS
 from pme.catalogue.models import Criterion, Drug, ExceptionCode, Indication
 
 # Fields of an indication version that a list update may change (everything but identity and dates).
@@ -27,22 +28,7 @@ VERSIONED_FIELDS = (
     "quantity_rule_en",
     "automatic_decision",
 )
-CRITERION_FIELDS = (
-    "position",
-    "key",
-    "group",
-    "kind",
-    "question_fr",
-    "question_en",
-    "hint_fr",
-    "hint_en",
-    "choices",
-    "satisfying_values",
-    "unit",
-    "comparison",
-    "threshold",
-    "required_for_automatic",
-)
+CRITERION_FIELDS = ("position", *CONTENT_FIELDS)  # a criterion of a published version: its place too
 
 
 def refresh_search(drug: Drug) -> None:

@@ -1,13 +1,14 @@
-"""The two look-ups by insured person, each one SQL query however many requests it finds.
+"""The queries of the look-ups by insured person, each one SQL query however many requests it finds.
+Only the doors (reads.py) call them; the windows are the authorizations app's access rule.
 
-Panorama (prescribers, collaborators): requests *sent* in the last PANORAMA_DAYS whole days, Montréal
-time (today is day 0, so the request sent at midnight on day 90 is in and the one sent a second before is
-out), by the prescribers the user works for today. It starts from `requests_visible_to`, the
-authorizations app's door, so every line it shows is one the user may open.
+Panorama (prescribers, collaborators): requests *sent* in the last 90 whole days, Montréal time (today
+is day 0, so the request sent at midnight on day 90 is in and the one sent a second before is out), by
+the prescribers the user works for today. It starts from `requests_visible_to`, so every line it shows is
+one the user may open.
 
-Pharmacist status: requests of any prescriber *valid* today (accepted, authorization not yet ended) or
-sent in the last STATUS_MONTHS months (same rule: from midnight on the same date 12 months ago). Only
-status fields are read from the database (`.values(...)`), so nothing clinical can reach the page.
+Pharmacist status: `status_lines_visible_to` (requests of any prescriber valid today or sent in the last
+12 months). Only status fields are read from the database (`.values(...)`), so nothing clinical can reach
+the page.
 
 Refusal reasons are `AuthorizationRequest.refusal_reasons` (coded, both languages) plus the free text in the
 note of the `refuse` timeline entry; information-request questions are the notes of the
@@ -19,23 +20,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from itertools import groupby
-from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from pme.accounts.models import User
-from pme.authorizations.access import requests_visible_to
-from pme.authorizations.lifecycle import SENT_STATUSES, STATUS_MEANING, Action, Status
+from pme.authorizations.access import recent_start, requests_visible_to, status_lines_visible_to
+from pme.authorizations.lifecycle import SENT_STATUSES, Action, Status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
-from pme.authorizations.selectors import requests_for_insured
 from pme.catalogue.selectors import search_drugs
 from pme.core.nam import NAM
-from pme.core.timeutils import REGIE_TZ, add_months, local_today, start_of_local_day, window_start
+from pme.core.timeutils import REGIE_TZ
 
-PANORAMA_DAYS = 90
-STATUS_MONTHS = 12
 _DIN = re.compile(r"^[0-9]{8}$")
 
 
@@ -53,37 +49,6 @@ def _last_note(action: str, field: str = "note") -> Subquery:
     return Subquery(entries.values(field)[:1])
 
 
-@dataclass(frozen=True)
-class PanoramaLine:
-    auth_request: AuthorizationRequest
-    meaning: str
-    refusal_reason: str
-    question: str
-    question_at: dt.datetime | None
-    answered_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class PanoramaGroup:
-    prescriber: User
-    lines: list[PanoramaLine]
-
-
-@dataclass(frozen=True)
-class Panorama:
-    prescribers: list[User]
-    groups: list[PanoramaGroup]
-    since: dt.date
-
-    @property
-    def count(self) -> int:
-        return sum(len(g.lines) for g in self.groups)
-
-    @property
-    def request_ids(self) -> list[int]:
-        return [line.auth_request.pk for g in self.groups for line in g.lines]
-
-
 def panorama_queryset(
     user: User, prescribers: list[User], nam: NAM, *, drug_query: str = ""
 ) -> QuerySet[AuthorizationRequest]:
@@ -91,7 +56,7 @@ def panorama_queryset(
         nam=nam.value,
         prescriber__in=[p.pk for p in prescribers],
         status__in=SENT_STATUSES,
-        submitted_at__gte=window_start(PANORAMA_DAYS),
+        submitted_at__gte=recent_start(),
     )
     if drug_query:
         requests = requests.filter(drug_filter(drug_query))
@@ -110,36 +75,11 @@ def panorama_queryset(
     )
 
 
-def panorama(user: User, prescribers: list[User], nam: NAM, *, drug_query: str = "") -> Panorama:
-    """The panorama for `nam`: one query for the lines, grouped by prescriber in Python."""
-    lines = []
-    for item in panorama_queryset(user, prescribers, nam, drug_query=drug_query):
-        extra: Any = item  # the annotations
-        lines.append(
-            PanoramaLine(
-                auth_request=item,
-                meaning=str(STATUS_MEANING.get(Status(item.status), "")),
-                refusal_reason=extra.refusal_reason or "",
-                question=extra.question or "",
-                question_at=extra.question_at,
-                answered_at=extra.answered_at,
-            )
-        )
-    groups = [
-        PanoramaGroup(prescriber=group[0].auth_request.prescriber, lines=group)
-        for group in (list(g) for _key, g in groupby(lines, key=lambda line: line.auth_request.prescriber_id))
-    ]
-    return Panorama(
-        prescribers=prescribers,
-        groups=groups,
-        since=local_today() - dt.timedelta(days=PANORAMA_DAYS),
-    )
-
-
 @dataclass(frozen=True)
 class StatusLine:
     """Everything a pharmacist may see of a request, and nothing else."""
 
+    number: str  # to quote when calling the Régie
     drug: str
     status: str
     status_label: str
@@ -152,6 +92,7 @@ class StatusLine:
 
 
 STATUS_FIELDS = (
+    "number",
     "drug__generic_name_fr",
     "drug__generic_name_en",
     "drug__strength",
@@ -165,31 +106,28 @@ STATUS_FIELDS = (
     "prescriber__first_name",
     "prescriber__last_name",
 )
+# The name on file, read with the status fields so that a pharmacist can confirm the person.
+NAME_FIELDS = ("insured_first_name", "insured_last_name")
 
 
-def status_window_start() -> dt.datetime:
-    return start_of_local_day(add_months(local_today(), -STATUS_MONTHS))
-
-
-def status_lookup(nam: NAM, *, drug_query: str = "") -> list[StatusLine]:
-    today = local_today()
-    rows = (
-        requests_for_insured(nam)
-        .exclude(status=Status.DRAFT)
-        .filter(
-            Q(submitted_at__gte=status_window_start()) | Q(status=Status.ACCEPTED, authorized_end__gte=today)
-        )
-    )
+def status_lookup(actor: User, nam: NAM, *, drug_query: str = "") -> tuple[list[StatusLine], str]:
+    """The status lines of `nam` the actor may read (the pharmacist's rule), newest first, and the
+    person's name on the newest one (for confirmation)."""
+    rows = status_lines_visible_to(actor).filter(nam=nam.value)
     if drug_query:
         rows = rows.filter(drug_filter(drug_query))
     english = (get_language() or "fr").startswith("en")
     lines = []
-    for row in rows.order_by("-submitted_at", "-pk").values(*STATUS_FIELDS):
+    person = ""
+    for row in rows.order_by("-submitted_at", "-pk").values(*STATUS_FIELDS, *NAME_FIELDS):
+        if not person:
+            person = f"{row['insured_first_name']} {row['insured_last_name']}".strip()
         name = (english and row["drug__generic_name_en"]) or row["drug__generic_name_fr"]
         drug = f"{name} {row['drug__strength']}".strip() if name else row["drug_description"]
         accepted = row["status"] == Status.ACCEPTED
         lines.append(
             StatusLine(
+                number=row["number"],
                 drug=drug,
                 status=row["status"],
                 status_label=str(Status(row["status"]).label),
@@ -201,4 +139,17 @@ def status_lookup(nam: NAM, *, drug_query: str = "") -> list[StatusLine]:
                 written_in=row["prescriber__language"],
             )
         )
-    return lines
+    return lines, person
+
+
+def claims_for(
+    actor: User, nam: NAM, *, practitioner: str = "", claim_key: str = ""
+) -> QuerySet[AuthorizationRequest]:
+    found = requests_visible_to(actor).filter(nam=nam.value).exclude(status=Status.DRAFT)
+    if practitioner:
+        found = found.filter(prescriber__prescriber_profile__professional_number=practitioner)
+    if claim_key:
+        found = found.filter(idempotency_key=claim_key)
+    return found.select_related("prescriber__prescriber_profile", "drug", "indication").order_by(
+        "-submitted_at", "-pk"
+    )

@@ -1,12 +1,11 @@
 """The look-up pages. Post/Redirect/Get: the form is posted (the NAM never appears in a URL), the search
 is kept in the session, and the results page, a plain GET, can be refreshed or bookmarked without
-resubmitting. Every display of results is one look-up: counted by the throttle, written to the audit
-trail with the NAM's keyed hash and the number of results."""
+resubmitting. Every display of results is one look-up through a door (reads.py): counted by the
+throttle, written to the audit trail with the NAM's keyed hash and the number of results."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -15,33 +14,26 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from pme.accounts.http import AuthenticatedRequest
-from pme.audit.codes import AuditCode
-from pme.audit.models import Outcome
-from pme.audit.services import record
-from pme.consultation import access, selectors, throttle
+from pme.consultation import reads
 from pme.consultation.forms import LookupForm
 from pme.core.nam import NAM
 
 PANORAMA_SESSION_KEY = "consultation.panorama"
 STATUS_SESSION_KEY = "consultation.status"
-SEARCHED = AuditCode.INSURED_SEARCHED
 
 
-def _throttled(request: AuthenticatedRequest, verdict: throttle.Verdict, service: str) -> HttpResponse:
-    record(
-        SEARCHED, actor=request.user, outcome=Outcome.DENIED, request=request, details={"service": service}
-    )
+def _throttled(request: AuthenticatedRequest, refusal: reads.Throttled) -> HttpResponse:
     response = render(
         request,
         "consultation/throttled.html",
         {
             "limit": settings.PME_LOOKUP_LIMIT,
             "window_minutes": math.ceil(settings.PME_LOOKUP_WINDOW_SECONDS / 60),
-            "wait_minutes": math.ceil(verdict.retry_after / 60),
+            "wait_minutes": math.ceil(refusal.retry_after / 60),
         },
         status=429,
     )
-    response["Retry-After"] = str(verdict.retry_after)
+    response["Retry-After"] = str(refusal.retry_after)
     return response
 
 
@@ -50,9 +42,10 @@ def _search_form(
 ) -> HttpResponse:
     form = LookupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        verdict = throttle.peek(request.user.pk)
-        if not verdict.allowed:
-            return _throttled(request, verdict, service)
+        try:
+            reads.check_not_throttled(actor=request.user, service=service)
+        except reads.Throttled as refusal:
+            return _throttled(request, refusal)
         nam: NAM = form.cleaned_data["nam"]
         request.session[session_key] = {"nam": nam.value, "drug": form.cleaned_data["drug"]}
         return redirect(results_url)
@@ -69,90 +62,54 @@ def _kept_search(request: AuthenticatedRequest, session_key: str) -> tuple[NAM, 
 @login_required
 @require_http_methods(["GET", "POST"])
 def panorama(request: AuthenticatedRequest) -> HttpResponse:
-    access.require_panorama_user(request.user)
+    reads.require_panorama_user(request.user)
     return _search_form(
         request,
         session_key=PANORAMA_SESSION_KEY,
         results_url="consultation:panorama_results",
         template="consultation/panorama_form.html",
-        service="panorama",
+        service=reads.PANORAMA,
     )
 
 
 @login_required
 @require_safe
 def panorama_results(request: AuthenticatedRequest) -> HttpResponse:
-    access.require_panorama_user(request.user)
+    reads.require_panorama_user(request.user)
     kept = _kept_search(request, PANORAMA_SESSION_KEY)
     if kept is None:
         return redirect("consultation:panorama")
     nam, drug_query = kept
-    verdict = throttle.count_look_up(request.user.pk)
-    if not verdict.allowed:
-        return _throttled(request, verdict, "panorama")
-    prescribers = access.panorama_prescribers(request.user)
-    result = selectors.panorama(request.user, prescribers, nam, drug_query=drug_query)
-    record(
-        SEARCHED,
-        actor=request.user,
-        nam=nam,
-        result_count=result.count,
-        # One prescriber: on their behalf. Several (a collaborator): all are listed in the details.
-        on_behalf_of=prescribers[0] if len(prescribers) == 1 and prescribers[0] != request.user else None,
-        request=request,
-        details={
-            "service": "panorama",
-            "drug_query": drug_query,
-            "prescribers": [p.pk for p in prescribers],
-            "requests": result.request_ids,
-        },
-    )
-    context: dict[str, Any] = {
-        "nam": nam,
-        "drug_query": drug_query,
-        "result": result,
-        "grouped": len(prescribers) > 1,
-    }
-    return render(request, "consultation/panorama_results.html", context)
+    try:
+        result = reads.look_up_panorama(actor=request.user, nam=nam, drug_query=drug_query)
+    except reads.Throttled as refusal:
+        return _throttled(request, refusal)
+    return render(request, "consultation/panorama_results.html", {"result": result})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def status_lookup(request: AuthenticatedRequest) -> HttpResponse:
-    access.require_pharmacist(request.user)
+    reads.require_pharmacist(request.user)
     return _search_form(
         request,
         session_key=STATUS_SESSION_KEY,
         results_url="consultation:status_results",
         template="consultation/status_form.html",
-        service="status_lookup",
+        service=reads.STATUS_LOOKUP,
     )
 
 
 @login_required
 @require_safe
 def status_results(request: AuthenticatedRequest) -> HttpResponse:
-    access.require_pharmacist(request.user)
+    reads.require_pharmacist(request.user)
     kept = _kept_search(request, STATUS_SESSION_KEY)
     if kept is None:
         return redirect("consultation:status_lookup")
     nam, drug_query = kept
-    verdict = throttle.count_look_up(request.user.pk)
-    if not verdict.allowed:
-        return _throttled(request, verdict, "status_lookup")
-    lines = selectors.status_lookup(nam, drug_query=drug_query)
-    record(
-        SEARCHED,
-        actor=request.user,
-        nam=nam,
-        result_count=len(lines),
-        request=request,
-        details={"service": "status_lookup", "drug_query": drug_query},
-    )
-    context: dict[str, Any] = {
-        "nam": nam,
-        "drug_query": drug_query,
-        "lines": lines,
-        "since": selectors.status_window_start().date(),
-    }
-    return render(request, "consultation/status_results.html", context)
+    try:
+        result = reads.look_up_status(actor=request.user, nam=nam, drug_query=drug_query)
+    except reads.Throttled as refusal:
+        return _throttled(request, refusal)
+    return render(request, "consultation/status_results.html", {"result": result})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -15,12 +17,20 @@ from pme.portal.help import all_sections, section_by_slug
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    notifications = []
-    if request.user.is_authenticated:
-        from pme.authorizations.selectors import unread_notifications
+    """Each person's home page starts with what they have to do, through their apps' doors."""
+    context: dict[str, Any] = {}
+    user = request.user
+    if user.is_authenticated:
+        from pme.accounts.models import Role
+        from pme.authorizations.reads import home_tasks
 
-        notifications = list(unread_notifications(request.user)[:20])
-    return render(request, "portal/home.html", {"notifications": notifications})
+        if user.role in (Role.PRESCRIBER, Role.COLLABORATOR):
+            context["tasks"] = home_tasks(actor=user)
+        elif user.role == Role.REVIEWER:
+            from pme.review.reads import my_taken_requests
+
+            context["taken"] = my_taken_requests(reviewer=user)
+    return render(request, "portal/home.html", context)
 
 
 @require_safe

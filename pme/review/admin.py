@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pme.review.models import Decision, NoticeDelivery, RefusalReason, ReviewerProfile
+from pme.review.models import Decision, RefusalReason, ReviewerProfile
 
 
 @admin.register(RefusalReason)
@@ -35,10 +35,3 @@ class DecisionAdmin(admin.ModelAdmin[Decision]):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
-
-
-@admin.register(NoticeDelivery)
-class NoticeDeliveryAdmin(admin.ModelAdmin[NoticeDelivery]):
-    list_display = ("decision", "recipient", "state", "attempts", "next_attempt_at", "sent_at")
-    list_filter = ("state",)
-    readonly_fields = ("decision", "recipient", "attempts", "last_error", "sent_at", "created_at")

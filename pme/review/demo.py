@@ -30,8 +30,8 @@ from pme.authorizations import demo as requests_demo
 from pme.authorizations.demo_cases import CASES, EXCEPTIONAL_CASES, JULIE, Case, ExceptionalCase
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest, Notification
+from pme.authorizations.periods import period_end
 from pme.authorizations.services import (
-    add_attachment,
     answer_information_request,
     ask_review,
     save_draft,
@@ -40,11 +40,11 @@ from pme.authorizations.services import (
 )
 from pme.catalogue.models import Indication
 from pme.core.timeutils import REGIE_TZ, now
-from pme.review.models import NoticeDelivery, RefusalReason, ReviewerProfile
+from pme.notices.models import Notice
+from pme.review.models import RefusalReason, ReviewerProfile
 from pme.review.services import (
     ReasonInput,
     accept_request,
-    period_end,
     refuse_request,
     request_information,
     take_request,
@@ -90,8 +90,10 @@ LATE = 4  # open requests past the 7-day target
 DRAFTS = 14
 DAYS = 455
 REVIEW_REASONS = (
-    "Nouveaux renseignements cliniques joints : le rapport de consultation documente le critère.",
-    "New clinical information attached: the consultation report documents the criterion.",
+    "Les traitements antérieurs déclarés ont été essayés aux doses optimales et pendant les durées "
+    "indiquées ; nous demandons une nouvelle évaluation à la lumière de ces renseignements.",
+    "The previous treatments declared were tried at optimal doses for the durations given; we ask for a "
+    "new assessment in the light of this information.",
 )
 CRITERION_REFUSAL = (
     "La réponse transmise à ce critère ne satisfait pas à l'indication reconnue ; une nouvelle demande "
@@ -402,7 +404,7 @@ def _draft(plan: Plan) -> None:
         data = requests_demo.exceptional_input(
             case=plan.exceptional, person=plan.person, index=index, start=start
         )
-        plan.request = save_draft(actor=plan.entered_by, prescriber=plan.prescriber, data=data)
+        plan.request = save_draft(actor=plan.entered_by, prescriber=plan.prescriber, data=data).auth_request
         return
     indication = indication_on(plan.case_key, day)
     answers = requests_demo.answers_for(
@@ -426,11 +428,10 @@ def _draft(plan: Plan) -> None:
         urgent=plan.urgent,
         attached=attached,
     )
-    plan.request = save_draft(actor=plan.entered_by, prescriber=plan.prescriber, data=data)
-    if attached and plan.case.report is not None:
-        add_attachment(
-            plan.request, actor=plan.entered_by, upload=_report(plan, plan.case.report[index], answers)
-        )
+    files = [_report(plan, plan.case.report[index], answers)] if attached and plan.case.report else []
+    plan.request = save_draft(
+        actor=plan.entered_by, prescriber=plan.prescriber, data=data, attachments=files
+    ).auth_request
 
 
 def _report(plan: Plan, lines: str, answers: dict[str, Any]) -> Any:
@@ -451,7 +452,7 @@ def _report(plan: Plan, lines: str, answers: dict[str, Any]) -> Any:
 
 def _submit(plan: Plan) -> None:
     assert plan.request is not None
-    plan.request = submit_request(plan.request, actor=plan.prescriber).auth_request
+    plan.request = submit_request(actor=plan.prescriber, request_id=plan.request.pk).auth_request
 
 
 def _current(plan: Plan) -> AuthorizationRequest:
@@ -466,7 +467,7 @@ def _take(reviewer: User) -> Callable[[Plan], None]:
     def step(plan: Plan) -> None:
         current = _current(plan)
         if current.status in (Status.SUBMITTED, Status.IN_REVIEW) and current.assigned_to_id is None:
-            plan.request = take_request(current, reviewer=reviewer)
+            plan.request = take_request(reviewer=reviewer, request_id=current.pk)
             plan.reviewer = reviewer
 
     return step
@@ -485,7 +486,9 @@ def _ask_information(plan: Plan) -> None:
         return
     current, reviewer = held
     question = _question(plan)
-    request_information(current, reviewer=reviewer, questions=question, expected_version=current.row_version)
+    request_information(
+        reviewer=reviewer, request_id=current.pk, questions=question, expected_version=current.row_version
+    )
 
 
 def _question(plan: Plan) -> str:
@@ -510,7 +513,7 @@ def _answer(plan: Plan) -> None:
         text = plan.case.answer[index]
         lines = plan.case.report[index] if plan.case.report else plan.case.note[index]
         files = [_report(plan, lines, current.answers)] if "joint" in text or "attached" in text else []
-    answer_information_request(current, actor=plan.prescriber, text=text, files=files)
+    answer_information_request(actor=plan.prescriber, request_id=current.pk, text=text, files=files)
 
 
 def _accept(plan: Plan) -> None:
@@ -533,8 +536,8 @@ def _accept(plan: Plan) -> None:
     end = period_end(start, amount, unit)
     quantity = current.quantity
     accept_request(
-        current,
         reviewer=reviewer,
+        request_id=current.pk,
         start=start,
         end=end,
         quantity=quantity,
@@ -566,8 +569,8 @@ def _refuse(code: str) -> Callable[[Plan], None]:
                 "The file sent does not rule out every option on the list.",
             )[plan.index]
         refuse_request(
-            current,
             reviewer=reviewer,
+            request_id=current.pk,
             reasons=[ReasonInput(reasons, criterion_key)],
             text=text,
             expected_version=current.row_version,
@@ -580,16 +583,13 @@ def _ask_review(plan: Plan) -> None:
     current = _current(plan)
     if current.status != Status.REFUSED:
         return
-    ask_review(current, actor=plan.prescriber, reason=REVIEW_REASONS[plan.index])
-    if plan.exceptional is None:
-        lines = plan.case.report[plan.index] if plan.case.report else plan.case.note[plan.index]
-        add_attachment(current, actor=plan.prescriber, upload=_report(plan, lines, current.answers))
+    ask_review(actor=plan.prescriber, request_id=current.pk, reason=REVIEW_REASONS[plan.index])
 
 
 def _withdraw(plan: Plan) -> None:
     current = _current(plan)
     if current.status == Status.SUBMITTED and current.assigned_to_id is None:
-        withdraw_request(current, actor=plan.prescriber, note=WITHDRAW_NOTES[plan.index])
+        withdraw_request(actor=plan.prescriber, request_id=current.pk, note=WITHDRAW_NOTES[plan.index])
 
 
 # --- the seed ----------------------------------------------------------------------------------------------
@@ -617,15 +617,11 @@ def seed(stdout: Any) -> None:
 
 
 def _settle_notices(present: dt.datetime) -> None:
-    """Notices of past decisions were sent and read long ago; those of the last day wait for the task
-    worker that `make run` starts, so they land in var/mail/ as the demo opens."""
-    recent = present - dt.timedelta(days=1)
-    for delivery in NoticeDelivery.objects.filter(decision__created_at__lt=recent).select_related("decision"):
-        NoticeDelivery.objects.filter(pk=delivery.pk).update(
-            state=NoticeDelivery.State.SENT,
-            attempts=1,
-            sent_at=delivery.decision.created_at + dt.timedelta(minutes=1),
-        )
+    """Notices of the past were sent and read long ago; those of the last day wait for the task worker
+    that `make run` starts, so they land in var/mail/ as the demo opens."""
+    Notice.objects.filter(created_at__lt=present - dt.timedelta(days=1), state=Notice.State.PENDING).update(
+        state=Notice.State.SENT, attempts=1, sent_at=F("created_at") + dt.timedelta(minutes=1)
+    )
     Notification.objects.filter(created_at__lt=present - dt.timedelta(days=10), read_at__isnull=True).update(
         read_at=F("created_at") + dt.timedelta(hours=5)
     )

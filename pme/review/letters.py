@@ -1,7 +1,7 @@
 """The decision letter: a PDF with the decision in the prescriber's language first, then in the other
 official language, as the Régie's paper letters were. Built on demand from the recorded `Decision`
 (which never changes), so the same letter comes out every time; `draft_letter` writes the same letter for
-a decision the reviewer has not saved yet (the preview before sending).
+a decision the reviewer has not saved yet (the preview before sending, `LetterDraft`).
 
 Layout, letterhead, assistance contacts and signature: pme/core/letters.py.
 """
@@ -22,12 +22,29 @@ from pme.core.dates import long_date
 from pme.core.letters import Letter, contact_sentence, place_and_date
 from pme.core.timeutils import REGIE_TZ, add_months, local_today
 from pme.review.models import Decision, DecisionKind, RefusalReason
+from pme.review.selectors import ReasonLine
 
 
 @dataclass(frozen=True)
 class LetterReason:
-    reason: RefusalReason
+    """A coded reason of a refusal: its code (the text comes in each language from the managed list)
+    and the key of the criterion it names ("" for none)."""
+
+    code: str
     criterion_key: str = ""
+
+
+@dataclass(frozen=True)
+class LetterDraft:
+    """A decision the reviewer has not taken yet, for the letter's preview."""
+
+    kind: str  # DecisionKind.ACCEPTED or DecisionKind.REFUSED
+    authorized_start: dt.date | None = None
+    authorized_end: dt.date | None = None
+    authorized_quantity: str = ""
+    reasons: tuple[ReasonLine, ...] = ()
+    text: str = ""
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,7 +52,7 @@ class LetterContent:
     """What a decision letter says: a saved `Decision` or one being written."""
 
     kind: str  # DecisionKind.ACCEPTED or REFUSED
-    reviewer: User
+    reviewer: User | None
     decided_on: dt.date
     reasons: Sequence[LetterReason] = ()
     text: str = ""
@@ -99,8 +116,11 @@ def _block(
         heading = _("Payment authorization: refused")
         lines.append(_("Decision: the request is refused, for the following reasons:"))
         questions = _criterion_questions(auth_request)
+        texts = {
+            r.code: r.text for r in RefusalReason.objects.filter(code__in=[r.code for r in content.reasons])
+        }
         for number, line in enumerate(content.reasons, start=1):
-            text = f"{number}. {line.reason.text}"
+            text = f"{number}. {texts.get(line.code, line.code)}"
             question = questions.get(line.criterion_key, "")
             if question:
                 text += " — " + _("criterion not met: %(question)s") % {"question": question}
@@ -119,8 +139,11 @@ def _block(
 
 
 def _signature(content: LetterContent) -> list[str]:
-    name = content.reviewer.get_full_name() or content.reviewer.username
-    return [name, _("Reviewer, payment authorization requests"), _("For the Régie")]
+    who = content.reviewer
+    name = (who.get_full_name() or who.username) if who is not None else ""
+    return [
+        line for line in (name, _("Reviewer, payment authorization requests"), _("For the Régie")) if line
+    ]
 
 
 def render_letter(auth_request: AuthorizationRequest, content: LetterContent) -> bytes:
@@ -144,7 +167,7 @@ def content_of(decision: Decision) -> LetterContent:
         kind=decision.kind,
         reviewer=decision.reviewer,
         decided_on=decision.created_at.astimezone(REGIE_TZ).date(),
-        reasons=[LetterReason(line.reason, line.criterion_key) for line in decision.reason_lines.all()],
+        reasons=[LetterReason(line.reason.code, line.criterion_key) for line in decision.reason_lines.all()],
         text=decision.text,
         start=decision.authorized_start,
         end=decision.authorized_end,
@@ -159,30 +182,21 @@ def decision_letter(decision: Decision) -> bytes:
 
 
 def draft_letter(
-    auth_request: AuthorizationRequest,
-    *,
-    reviewer: User,
-    kind: str,
-    reasons: Sequence[LetterReason] = (),
-    text: str = "",
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    quantity: str = "",
-    partial: bool = False,
+    auth_request: AuthorizationRequest, draft: LetterDraft, *, reviewer: User | None = None
 ) -> bytes:
-    """The letter a decision not saved yet would send, dated today: the reviewer's preview. `reasons`
-    take the refusal's coded reasons (a `pme.review.services.ReasonInput` has the same two fields)."""
-    if kind not in (DecisionKind.ACCEPTED, DecisionKind.REFUSED):
+    """The letter `draft` would send, dated today, built by the same code as the real one: the
+    reviewer's preview. Signed by `reviewer`, or by the reviewer who holds the request."""
+    if draft.kind not in (DecisionKind.ACCEPTED, DecisionKind.REFUSED):
         raise ValueError("only acceptances and refusals have a letter")
     content = LetterContent(
-        kind=kind,
-        reviewer=reviewer,
+        kind=draft.kind,
+        reviewer=reviewer or auth_request.assigned_to,
         decided_on=local_today(),
-        reasons=[LetterReason(r.reason, r.criterion_key) for r in reasons],
-        text=text.strip(),
-        start=start,
-        end=end,
-        quantity=quantity.strip(),
-        partial=partial,
+        reasons=[LetterReason(r.code, r.criterion_key) for r in draft.reasons],
+        text=draft.text.strip(),
+        start=draft.authorized_start,
+        end=draft.authorized_end,
+        quantity=draft.authorized_quantity.strip(),
+        partial=draft.partial,
     )
     return render_letter(auth_request, content)

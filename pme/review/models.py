@@ -116,29 +116,3 @@ class ReviewerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} supervisor={self.is_supervisor}"
-
-
-class NoticeDelivery(models.Model):
-    """One e-mail announcing a decision or an information request to one person. The task queue sends
-    it after the decision commits; a failure is recorded here and retried, never touching the decision."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed (no more attempts)")
-
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="deliveries")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
-
-    def __str__(self) -> str:
-        return f"{self.decision_id} → {self.recipient_id} ({self.state})"

@@ -1,4 +1,4 @@
-"""Review pages: thin views over access.py, selectors.py and services.py."""
+"""Review pages: parse the form, call a door (reads.py, services.py), render."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,16 +15,12 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pme.accounts.http import AuthenticatedRequest
-from pme.audit.codes import AuditCode
-from pme.audit.services import record
-from pme.authorizations.lifecycle import STATUS_MEANING, Status
-from pme.authorizations.models import AuthorizationRequest
-from pme.review import access, charts, metrics, selectors, services
+from pme.review import charts, metrics, reads, services
 from pme.review.forms import AcceptForm, InformationForm, QueueFilterForm, ReassignForm, RefuseForm
-from pme.review.letters import decision_letter
+from pme.review.letters import LetterDraft
+from pme.review.models import DecisionKind
 from pme.review.periods import PeriodForm
-
-PAGE_SIZE = 25
+from pme.review.selectors import QueueFilters, ReasonLine
 
 
 def conflict_message(conflict: services.Conflict) -> str:
@@ -50,111 +45,89 @@ def conflict_message(conflict: services.Conflict) -> str:
 @login_required
 @require_safe
 def queue(request: AuthenticatedRequest) -> HttpResponse:
-    access.check_reviewer(request.user)
-    form = QueueFilterForm(request.GET or None, drugs=selectors.drugs_in_queue(request.user))
-    filters = selectors.QueueFilters()
+    reads.require_reviewer(request.user)
+    form = QueueFilterForm(request.GET or None, drugs=reads.drugs_in_queue(request.user))
+    filters = QueueFilters()
     if form.is_valid():
-        filters = selectors.QueueFilters(
+        filters = QueueFilters(
             status=form.cleaned_data["status"],
             drug_id=form.cleaned_data["drug"],
             therapeutic_system=form.cleaned_data["system"],
             older_than_days=form.cleaned_data["age"],
             mine=form.cleaned_data["mine"],
         )
-    page = Paginator(selectors.review_queue(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    record(AuditCode.QUEUE_VIEWED, actor=request.user, request=request, result_count=page.paginator.count)
+    found = reads.view_queue(reviewer=request.user, filters=filters, page=request.GET.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
-    counts = selectors.queue_counts(request.user)
     return render(
         request,
         "review/queue.html",
         {
             "form": form,
-            "page": page,
-            "rows": selectors.with_clocks(list(page.object_list)),
-            "counts": [(Status(s), n) for s, n in counts.items()],
+            "page": found.page,
+            "rows": found.rows,
+            "counts": found.counts,
             "query": query.urlencode(),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
-def _holds(user: Any, auth_request: AuthorizationRequest) -> bool:
-    return auth_request.status == Status.IN_REVIEW and auth_request.assigned_to_id == user.pk
+def _review_context(review: reads.ReviewFile) -> dict[str, Any]:
+    file = review.file
+    return {
+        "review": review,
+        "auth_request": file.auth_request,
+        "meaning": file.meaning,
+        "clock": review.clock,
+        "criteria": file.criteria,
+        "treatments": file.treatments,
+        "attachments": file.attachments,
+        "versions": file.versions,
+        "timeline": file.timeline,
+        "earlier": review.earlier,
+        "decisions": review.decisions,
+        "requested_end": review.requested_end,
+        "may_take": review.may_take,
+        "own_refusal": review.own_refusal,
+        "may_decide": review.may_decide,
+        "may_reassign": review.may_reassign,
+    }
 
 
 @login_required
 @require_safe
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request = access.get_request_for_review(request.user, pk)
-    record(
-        AuditCode.REQUEST_VIEWED,
-        actor=request.user,
-        target=auth_request,
-        nam=auth_request.nam_value,
-        request=request,
-        details={"page": "review"},
-    )
-    refuser = services.last_refuser_id(auth_request) if auth_request.is_review else None
-    open_for_taking = auth_request.assigned_to_id is None and auth_request.status in (
-        Status.SUBMITTED,
-        Status.IN_REVIEW,
-    )
-    return render(
-        request,
-        "review/detail.html",
-        {
-            "auth_request": auth_request,
-            "meaning": STATUS_MEANING.get(Status(auth_request.status)),
-            "clock": selectors.clock_of(auth_request)
-            if auth_request.status in selectors.QUEUE_STATUSES
-            else None,
-            "criteria": selectors.criteria_rows(auth_request),
-            "treatments": auth_request.previous_treatments.all(),
-            "attachments": auth_request.attachments.select_related("added_by"),
-            "versions": auth_request.versions.select_related("created_by"),
-            "timeline": auth_request.timeline.select_related("actor"),
-            "earlier": selectors.earlier_requests(auth_request)[:20],
-            "decisions": selectors.decisions_on(auth_request),
-            "requested_end": services.requested_end(auth_request),
-            "may_take": open_for_taking and refuser != request.user.pk,
-            "own_refusal": open_for_taking and refuser == request.user.pk,
-            "may_decide": _holds(request.user, auth_request),
-            "may_reassign": services.is_supervisor(request.user)
-            and auth_request.status in selectors.QUEUE_STATUSES,
-        },
-    )
+    review = reads.open_for_review(reviewer=request.user, request_id=pk)
+    return render(request, "review/detail.html", _review_context(review))
 
 
 @login_required
 @require_POST
 def take(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request = access.get_request_for_review(request.user, pk)
+    reads.require_reviewer(request.user)
     try:
-        services.take_request(auth_request, reviewer=request.user)
+        taken = services.take_request(reviewer=request.user, request_id=pk)
     except services.Conflict as conflict:
         messages.error(request, conflict_message(conflict))
     else:
-        messages.success(request, _("You took request %(number)s.") % {"number": auth_request.number})
+        messages.success(request, _("You took request %(number)s.") % {"number": taken.number})
     return redirect("review:detail", pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reassign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request = access.get_request_for_review(request.user, pk)
+    review = reads.open_for_review(reviewer=request.user, request_id=pk, page="reassign")
     if not services.is_supervisor(request.user):
         raise PermissionDenied
-    form = ReassignForm(request.POST or None, reviewers=list(selectors.reviewers()))
+    form = ReassignForm(request.POST or None, reviewers=reads.active_reviewers(request.user))
     if request.method == "POST" and form.is_valid():
         to = form.people.get(form.cleaned_data["reviewer"])
         try:
             if to is None:
                 raise services.NotAllowed
-            services.reassign_request(auth_request, supervisor=request.user, to=to)
+            services.reassign_request(supervisor=request.user, request_id=pk, to=to)
         except services.Conflict as conflict:
             messages.error(request, conflict_message(conflict))
         except services.NotAllowed:
@@ -163,61 +136,45 @@ def reassign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Request %(number)s is now assigned to %(name)s.")
-                % {"number": auth_request.number, "name": to.get_full_name() or to.username},
+                % {"number": review.auth_request.number, "name": to.get_full_name() or to.username},
             )
             return redirect("review:detail", pk=pk)
     return render(
         request,
         "review/reassign.html",
-        {"auth_request": auth_request, "form": form},
+        {"auth_request": review.auth_request, "form": form},
         status=400 if form.is_bound else 200,
     )
 
 
 def _decision_page(
-    request: AuthenticatedRequest, pk: int, *, form_class: Any, template: str, initial: Any = None
-) -> tuple[AuthorizationRequest, Any, HttpResponse | None]:
-    auth_request = access.get_request_for_review(request.user, pk)
-    if not _holds(request.user, auth_request):
+    request: AuthenticatedRequest, pk: int, *, form_class: Any, page: str, initial: Any = None
+) -> tuple[reads.ReviewFile, Any, HttpResponse | None]:
+    review = reads.open_for_review(reviewer=request.user, request_id=pk, page=page)
+    if not review.may_decide:
         messages.error(request, _("Take the request before deciding: it must be assigned to you."))
-        return auth_request, None, redirect("review:detail", pk=pk)
+        return review, None, redirect("review:detail", pk=pk)
+    auth_request = review.auth_request
     kwargs: dict[str, Any] = {"auth_request": auth_request} if form_class is RefuseForm else {}
     start = {"row_version": auth_request.row_version, **(initial(auth_request) if initial else {})}
     form = form_class(request.POST or None, initial=start, **kwargs)
-    return auth_request, form, None
+    return review, form, None
 
 
 def _render_decision(
-    request: AuthenticatedRequest, template: str, auth_request: AuthorizationRequest, form: Any
+    request: AuthenticatedRequest, template: str, review: reads.ReviewFile, form: Any
 ) -> HttpResponse:
     return render(
         request,
         template,
         {
-            "auth_request": auth_request,
+            "auth_request": review.auth_request,
             "form": form,
-            "requested_end": services.requested_end(auth_request),
-            "criteria": selectors.criteria_rows(auth_request),
+            "requested_end": review.requested_end,
+            "criteria": review.file.criteria,
         },
         status=400 if form.is_bound else 200,
     )
-
-
-def _accept_initial(auth_request: AuthorizationRequest) -> dict[str, Any]:
-    """The requested start; the end at the indication's maximum, never after the end asked."""
-    from pme.authorizations.models import RequestType
-    from pme.core.timeutils import local_today
-
-    start = auth_request.requested_start or local_today()
-    end = services.requested_end(auth_request)
-    indication = auth_request.indication
-    if indication is not None:
-        renewal = auth_request.request_type in (RequestType.RENEWAL, RequestType.CONTINUATION)
-        amount = (indication.renewal_duration if renewal else None) or indication.initial_duration
-        if amount:
-            maximum = services.period_end(start, amount, indication.duration_unit)
-            end = min(end, maximum) if end else maximum
-    return {"start": start, "end": end, "quantity": auth_request.quantity}
 
 
 def _after_decision(request: AuthenticatedRequest, pk: int, text: str) -> HttpResponse:
@@ -225,23 +182,44 @@ def _after_decision(request: AuthenticatedRequest, pk: int, text: str) -> HttpRe
     return redirect("review:detail", pk=pk)
 
 
+def _preview(request: AuthenticatedRequest, pk: int, draft: LetterDraft) -> HttpResponse:
+    letter = reads.preview_letter(reviewer=request.user, request_id=pk, draft=draft)
+    response = HttpResponse(letter.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{letter.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request, form, early = _decision_page(
-        request, pk, form_class=AcceptForm, template="review/accept.html", initial=_accept_initial
+    review, form, early = _decision_page(
+        request, pk, form_class=AcceptForm, page="accept", initial=reads.acceptance_defaults
     )
     if early is not None:
         return early
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("preview"):
+            partial = services.is_partial(
+                review.auth_request, start=data["start"], end=data["end"], quantity=data["quantity"]
+            )
+            draft = LetterDraft(
+                kind=DecisionKind.ACCEPTED,
+                authorized_start=data["start"],
+                authorized_end=data["end"],
+                authorized_quantity=data["quantity"],
+                partial=partial,
+            )
+            return _preview(request, pk, draft)
         try:
             decision = services.accept_request(
-                auth_request,
                 reviewer=request.user,
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                quantity=form.cleaned_data["quantity"],
-                expected_version=form.cleaned_data["row_version"],
+                request_id=pk,
+                start=data["start"],
+                end=data["end"],
+                quantity=data["quantity"],
+                expected_version=data["row_version"],
             )
         except services.Conflict as conflict:
             messages.error(request, conflict_message(conflict))
@@ -251,26 +229,41 @@ def accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if decision.partial
             else _("Request %(number)s is accepted. The prescriber is notified.")
         )
-        return _after_decision(request, pk, text % {"number": auth_request.number})
-    return _render_decision(request, "review/accept.html", auth_request, form)
+        return _after_decision(request, pk, text % {"number": review.auth_request.number})
+    return _render_decision(request, "review/accept.html", review, form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def refuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request, form, early = _decision_page(
-        request, pk, form_class=RefuseForm, template="review/refuse.html"
-    )
+    review, form, early = _decision_page(request, pk, form_class=RefuseForm, page="refuse")
     if early is not None:
         return early
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("preview"):
+            questions = {row.key: str(row.question) for row in review.file.criteria}
+            draft = LetterDraft(
+                kind=DecisionKind.REFUSED,
+                reasons=tuple(
+                    ReasonLine(
+                        code=line.reason.code,
+                        text=line.reason.text,
+                        criterion_key=line.criterion_key,
+                        criterion_question=questions.get(line.criterion_key, ""),
+                    )
+                    for line in data["reason_lines"]
+                ),
+                text=data["text"],
+            )
+            return _preview(request, pk, draft)
         try:
             services.refuse_request(
-                auth_request,
                 reviewer=request.user,
-                reasons=form.cleaned_data["reason_lines"],
-                text=form.cleaned_data["text"],
-                expected_version=form.cleaned_data["row_version"],
+                request_id=pk,
+                reasons=data["reason_lines"],
+                text=data["text"],
+                expected_version=data["row_version"],
             )
         except services.Conflict as conflict:
             messages.error(request, conflict_message(conflict))
@@ -278,24 +271,23 @@ def refuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return _after_decision(
             request,
             pk,
-            _("Request %(number)s is refused. The prescriber is notified.") % {"number": auth_request.number},
+            _("Request %(number)s is refused. The prescriber is notified.")
+            % {"number": review.auth_request.number},
         )
-    return _render_decision(request, "review/refuse.html", auth_request, form)
+    return _render_decision(request, "review/refuse.html", review, form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    auth_request, form, early = _decision_page(
-        request, pk, form_class=InformationForm, template="review/information.html"
-    )
+    review, form, early = _decision_page(request, pk, form_class=InformationForm, page="information")
     if early is not None:
         return early
     if request.method == "POST" and form.is_valid():
         try:
             services.request_information(
-                auth_request,
                 reviewer=request.user,
+                request_id=pk,
                 questions=form.cleaned_data["questions"],
                 expected_version=form.cleaned_data["row_version"],
             )
@@ -306,33 +298,23 @@ def request_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request,
             pk,
             _("Request %(number)s is waiting for the prescriber's answer. The clock is paused.")
-            % {"number": auth_request.number},
+            % {"number": review.auth_request.number},
         )
-    return _render_decision(request, "review/information.html", auth_request, form)
+    return _render_decision(request, "review/information.html", review, form)
 
 
 @login_required
 @require_safe
 def letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = access.get_letter_decision(request.user, pk)
-    auth_request = decision.auth_request
-    record(
-        AuditCode.LETTER_DOWNLOADED,
-        actor=request.user,
-        target=auth_request,
-        nam=auth_request.nam_value,
-        on_behalf_of=auth_request.prescriber if request.user.pk != auth_request.prescriber_id else None,
-        request=request,
-        details={"decision": decision.pk},
-    )
-    response = HttpResponse(decision_letter(decision), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="decision-{auth_request.number}.pdf"'
+    letter = reads.download_letter(actor=request.user, decision_id=pk)
+    response = HttpResponse(letter.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 def _metrics_for(request: AuthenticatedRequest) -> tuple[PeriodForm, metrics.Metrics | None]:
-    access.check_reviewer(request.user)
+    reads.require_reviewer(request.user)
     form = PeriodForm(request.GET or None)
     if request.GET and not form.is_valid():
         return form, None

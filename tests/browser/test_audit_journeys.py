@@ -92,7 +92,7 @@ def test_privacy_officer_reviews_accesses_and_registers_an_incident(
     text = rows.nth(1).inner_text()
     assert "Consultation d'une demande d'autorisation de paiement" in text
     assert "adjointe.roy" in text
-    assert "Adjoint administratif" in text
+    assert "Adjointe ou adjoint administratif" in text
     assert "Marie Tremblay" in text  # on whose behalf
     assert page.get_by_role("link", name="Télécharger ce rapport (CSV)").is_visible()
     assert_accessible(page)

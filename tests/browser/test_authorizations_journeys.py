@@ -11,8 +11,9 @@ from pme.accounts.tests.factories import DelegationFactory, PrescriberProfileFac
 from pme.audit.codes import AuditCode
 from pme.authorizations.lifecycle import Action
 from pme.authorizations.models import AuthorizationRequest
-from pme.authorizations.services import apply_transition, submit_request
+from pme.authorizations.services import submit_request
 from pme.authorizations.tests.factories import codified_indication, make_draft
+from pme.authorizations.transitions import transition
 from pme.catalogue.tests.factories import DrugFactory
 from tests.browser.conftest import assert_accessible
 
@@ -105,7 +106,7 @@ def test_collaborator_drafts_prescriber_transmits_then_withdraws(request, live_s
     page.get_by_role("button", name="Transmettre à la Régie").click()
     main = page.locator("main").inner_text()
     assert "En attente de traitement" in main
-    assert "au moins un critère" in main  # why it went to a reviewer
+    assert "ne satisfait pas aux critères" in main  # why it went to a reviewer: the criterion not met
     assert_accessible(page)
     auth_request = AuthorizationRequest.objects.get()
     assert auth_request.entered_by == world["assistant"]
@@ -149,15 +150,16 @@ def test_refused_request_gets_a_review_request(request, live_server, world, pass
     page = request.getfixturevalue("page" if js else "page_nojs")
     prescriber, reviewer = world["prescriber"], world["reviewer"]
     refused = submit_request(
-        make_draft(prescriber, world["indication"], answers={"exacerbations": False}), actor=prescriber
+        request_id=make_draft(prescriber, world["indication"], answers={"exacerbations": False}).pk,
+        actor=prescriber,
     ).auth_request
-    apply_transition(refused, Action.TAKE, actor=reviewer, audit_action=AuditCode.REQUEST_TAKEN)
-    apply_transition(
+    transition(refused, Action.TAKE, actor=reviewer, code=AuditCode.REQUEST_TAKEN)
+    transition(
         refused,
         Action.REFUSE,
         actor=reviewer,
         note="Moins de 2 exacerbations.",
-        audit_action=AuditCode.REQUEST_REFUSED,
+        code=AuditCode.REQUEST_REFUSED,
     )
     log_in(page, live_server, "dre.tremblay", password)
     page.goto(f"{live_server.url}/fr/requests/{refused.pk}/")

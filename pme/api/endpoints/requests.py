@@ -19,8 +19,8 @@ from pme.api.common import (
     decode_cursor,
     encode_cursor,
     etag,
-    expected_version,
     fingerprint,
+    if_match_version,
     professional_number,
     request_detail,
     request_summary,
@@ -36,12 +36,11 @@ from pme.api.schemas import (
     StatusCode,
     WithdrawIn,
 )
-from pme.audit.codes import AuditCode
-from pme.audit.services import record
-from pme.authorizations import access, selectors, services
+from pme.authorizations import content, reads, services
+from pme.authorizations.access import prescribers_user_can_draft_for
+from pme.authorizations.content import DraftInput, TreatmentInput
 from pme.authorizations.lifecycle import TransitionNotAllowed
 from pme.authorizations.models import AuthorizationRequest, RequestKind
-from pme.authorizations.services import DraftInput, TreatmentInput
 from pme.catalogue import selectors as catalogue
 from pme.core.forms import NAM_ERRORS
 from pme.core.nam import NAM, InvalidNAM
@@ -58,7 +57,7 @@ def _writer(user: User) -> None:
 
 
 def _prescriber_for(user: User, number: str | None) -> User:
-    prescribers = access.prescribers_user_can_draft_for(user)
+    prescribers = prescribers_user_can_draft_for(user)
     for prescriber in prescribers:
         if number is None or professional_number(prescriber) == number:
             if number is None and len(prescribers) > 1:
@@ -71,12 +70,15 @@ _NO_PRESCRIBER = _("Name a prescriber (professional number) you may write reques
 
 
 def draft_input(body: RequestIn) -> DraftInput:
-    """The body as the service's input, checked as the request form checks it."""
+    """The body as the service's input, checked as the request form checks it. The plain fields of the
+    content go as they are (their one declaration: pme.authorizations.content)."""
     try:
         nam = NAM.parse(body.nam)
     except InvalidNAM as exc:
         raise ApiError.invalid("nam", str(NAM_ERRORS[exc.code])) from None
-    birth = body.insured_birth_date
+    plain = {name: getattr(body, name) for name in content.plain_fields()}
+    plain = {k: v.strip() if isinstance(v, str) else v for k, v in plain.items()}
+    birth = plain["insured_birth_date"]
     if not nam.matches_birth_date(birth.year, birth.month, birth.day):
         raise ApiError.invalid(
             "insured_birth_date",
@@ -101,45 +103,31 @@ def draft_input(body: RequestIn) -> DraftInput:
             drug = catalogue.drug_by_pk(body.drug_id) if 0 < body.drug_id < 2**62 else None
             if drug is None:
                 raise ApiError.invalid("drug_id", str(_("No such drug in the catalogue.")))
-        if drug is None and not body.drug_description.strip():
+        if drug is None and not plain.get("drug_description"):
             raise ApiError.invalid("drug_description", str(_("Name the drug.")))
     return DraftInput(
         kind=body.kind,
         nam=nam,
-        insured_last_name=body.insured_last_name.strip(),
-        insured_first_name=body.insured_first_name.strip(),
-        insured_birth_date=birth,
-        request_type=body.request_type,
         drug=drug,
         indication=indication,
-        drug_description=body.drug_description.strip(),
-        din=body.din,
         answers=dict(body.answers) if indication is not None else {},
-        treatment_started=body.treatment_started,
-        requested_start=body.requested_start,
-        requested_duration=body.requested_duration,
-        requested_duration_unit=body.requested_duration_unit,
-        dosage=body.dosage.strip(),
-        quantity=body.quantity.strip(),
-        urgency=body.urgency,
-        urgency_reason=body.urgency_reason.strip(),
-        clinical_notes=body.clinical_notes,
-        condition=body.condition,
-        alternatives_unusable=body.alternatives_unusable,
-        seriousness=body.seriousness,
-        expected_benefit=body.expected_benefit,
         previous_treatments=[
             TreatmentInput(t.drug_name, t.outcome, t.duration, t.details) for t in body.previous_treatments
         ],
+        **plain,
     )
 
 
-def _detail(
+def _answer(request: HttpRequest, response: HttpResponse, file: reads.RequestFile) -> dict[str, Any]:
+    response["ETag"] = etag(file.auth_request)
+    return request_detail(file)
+
+
+def _after_change(
     request: HttpRequest, response: HttpResponse, auth_request: AuthorizationRequest
 ) -> dict[str, Any]:
-    fresh = access.get_request_for_user(caller(request), auth_request.pk)
-    response["ETag"] = etag(fresh)
-    return request_detail(fresh)
+    """The request as a change the caller just made left it: the change's own event is its record."""
+    return _answer(request, response, reads.request_file(auth_request, caller(request)))
 
 
 @router.post(
@@ -197,7 +185,7 @@ def create(request: HttpRequest, response: HttpResponse, body: RequestIn) -> Any
         raise ApiError.forbidden() from None
     if not result.created:
         response["Idempotent-Replayed"] = "true"
-    return Status(201 if result.created else 200, _detail(request, response, result.auth_request))
+    return Status(201 if result.created else 200, _after_change(request, response, result.auth_request))
 
 
 @router.get(
@@ -213,16 +201,12 @@ def request_list(
 ) -> Any:
     user = caller(request)
     _writer(user)
-    before = decode_cursor(cursor)
-    found = selectors.my_requests(user, status=status or "").select_related("prescriber__prescriber_profile")
-    found = found.order_by("-pk")
-    if before is not None:
-        found = found.filter(pk__lt=before)
-    page = list(found[: PAGE + 1])
-    record(AuditCode.REQUEST_LISTED, actor=user, request=request, result_count=len(page[:PAGE]))
+    found, more = reads.list_requests_after(
+        actor=user, status=status or "", before_id=decode_cursor(cursor), limit=PAGE
+    )
     return {
-        "items": [request_summary(r) for r in page[:PAGE]],
-        "next_cursor": encode_cursor(page[PAGE - 1].pk) if len(page) > PAGE else None,
+        "items": [request_summary(r) for r in found],
+        "next_cursor": encode_cursor(found[-1].pk) if more else None,
     }
 
 
@@ -234,25 +218,9 @@ def request_list(
     auth=BearerToken(),
 )
 def detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
-    auth_request = access.get_request_for_user(caller(request), request_id)
-    record(
-        AuditCode.REQUEST_VIEWED,
-        actor=caller(request),
-        target=auth_request,
-        nam=auth_request.nam_value,
-        on_behalf_of=auth_request.prescriber if caller(request).pk != auth_request.prescriber_id else None,
-        request=request,
+    return _answer(
+        request, response, reads.open_request(actor=caller(request), request_id=request_id, page="api")
     )
-    response["ETag"] = etag(auth_request)
-    return request_detail(auth_request)
-
-
-def _own(request: HttpRequest, request_id: int) -> AuthorizationRequest:
-    """The prescriber's own acts: anyone else gets 404, as on the pages."""
-    auth_request = access.get_request_for_user(caller(request), request_id)
-    if not access.acts_as_prescriber(caller(request), auth_request):
-        raise ApiError.not_found()
-    return auth_request
 
 
 @router.post(
@@ -262,15 +230,15 @@ def _own(request: HttpRequest, request_id: int) -> AuthorizationRequest:
     summary="Send a draft to the Régie (the prescriber; a collaborator's draft too)",
 )
 def submit(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
-    auth_request = _own(request, request_id)
-    expected_version(request, auth_request)
+    version = if_match_version(request, request_id)
     try:
-        result = services.submit_request(auth_request, actor=caller(request))
+        with _update_errors():
+            result = services.submit_request(
+                actor=caller(request), request_id=request_id, expected_version=version
+            )
     except services.IncompleteRequest as exc:
         raise ApiError(422, "incomplete", errors=[{"field": "", "message": m} for m in exc.missing]) from None
-    except services.NotAllowed:
-        raise ApiError.not_found() from None
-    return _detail(request, response, result.auth_request)
+    return _after_change(request, response, result.auth_request)
 
 
 @contextmanager
@@ -283,6 +251,8 @@ def _update_errors() -> Iterator[None]:
         raise ApiError(412, "precondition_failed") from None
     except TransitionNotAllowed:
         raise ApiError(409, "not_allowed_now") from None
+    except services.NotAllowed:
+        raise ApiError.not_found() from None
 
 
 @router.post(
@@ -292,16 +262,12 @@ def _update_errors() -> Iterator[None]:
     summary="Answer the Régie's request for information",
 )
 def answer(request: HttpRequest, response: HttpResponse, request_id: int, body: AnswerIn) -> Any:
-    auth_request = _own(request, request_id)
-    version = expected_version(request, auth_request)
+    version = if_match_version(request, request_id)
     with _update_errors():
-        services.answer_information_request(
-            auth_request,
-            actor=caller(request),
-            text=body.text.strip(),
-            expected_version=version,
+        changed = services.answer_information_request(
+            actor=caller(request), request_id=request_id, text=body.text.strip(), expected_version=version
         )
-    return _detail(request, response, auth_request)
+    return _after_change(request, response, changed)
 
 
 @router.post(
@@ -311,13 +277,9 @@ def answer(request: HttpRequest, response: HttpResponse, request_id: int, body: 
     summary="Withdraw a request before the decision",
 )
 def withdraw(request: HttpRequest, response: HttpResponse, request_id: int, body: WithdrawIn) -> Any:
-    auth_request = _own(request, request_id)
-    version = expected_version(request, auth_request)
+    version = if_match_version(request, request_id)
     with _update_errors():
-        services.withdraw_request(
-            auth_request,
-            actor=caller(request),
-            note=body.note.strip(),
-            expected_version=version,
+        changed = services.withdraw_request(
+            actor=caller(request), request_id=request_id, note=body.note.strip(), expected_version=version
         )
-    return _detail(request, response, auth_request)
+    return _after_change(request, response, changed)

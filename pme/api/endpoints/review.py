@@ -17,7 +17,7 @@ from pme.api.common import (
     decode_cursor,
     encode_cursor,
     etag,
-    expected_version,
+    if_match_version,
     request_detail,
     request_summary,
 )
@@ -29,11 +29,10 @@ from pme.api.schemas import (
     RefusalReasonOut,
     RequestOut,
 )
-from pme.audit.codes import AuditCode
-from pme.audit.services import record
-from pme.authorizations.access import get_request_for_user
 from pme.authorizations.models import AuthorizationRequest
-from pme.review import access, selectors, services
+from pme.authorizations.reads import request_file
+from pme.review import reads, services
+from pme.review.selectors import QueueFilters
 
 router = Router(auth=BearerToken(frozenset({Role.REVIEWER})))
 PAGE = 50
@@ -42,20 +41,22 @@ PAGE = 50
 def _reviewer(request: HttpRequest) -> User:
     user = caller(request)
     try:
-        access.check_reviewer(user)
+        reads.require_reviewer(user)
     except PermissionDenied:
         raise ApiError.forbidden() from None
     return user
 
 
 def _conflict(conflict: services.Conflict) -> ApiError:
+    if conflict.code == "changed":
+        return ApiError(412, "precondition_failed")
     return ApiError(409, conflict.code)
 
 
 def _answer(request: HttpRequest, response: HttpResponse, auth_request: AuthorizationRequest) -> Any:
-    fresh = get_request_for_user(caller(request), auth_request.pk)
-    response["ETag"] = etag(fresh)
-    return request_detail(fresh)
+    """The request as the reviewer's act left it (the act's own event is its record)."""
+    response["ETag"] = etag(auth_request)
+    return request_detail(request_file(auth_request, caller(request)))
 
 
 @router.get(
@@ -71,12 +72,7 @@ def queue(
 ) -> Any:
     user = _reviewer(request)
     offset = decode_cursor(cursor) or 0
-    found = list(
-        selectors.review_queue(user, selectors.QueueFilters(mine=mine)).select_related(
-            "prescriber__prescriber_profile"
-        )[offset : offset + PAGE + 1]
-    )
-    record(AuditCode.QUEUE_VIEWED, actor=user, request=request, result_count=len(found[:PAGE]))
+    found, more = reads.queue_slice(reviewer=user, filters=QueueFilters(mine=mine), offset=offset, limit=PAGE)
     return {
         "items": [
             {
@@ -84,9 +80,9 @@ def queue(
                 "urgency": r.urgency,
                 "assigned_to": r.assigned_to.username if r.assigned_to else None,
             }
-            for r in found[:PAGE]
+            for r in found
         ],
-        "next_cursor": encode_cursor(offset + PAGE) if len(found) > PAGE else None,
+        "next_cursor": encode_cursor(offset + PAGE) if more else None,
     }
 
 
@@ -100,7 +96,7 @@ def refusal_reasons(request: HttpRequest) -> Any:
     _reviewer(request)
     return [
         {"code": r.code, "text": r.text, "applies_to_criterion": r.applies_to_criterion}
-        for r in selectors.active_refusal_reasons()
+        for r in reads.active_refusal_reasons()
     ]
 
 
@@ -112,13 +108,12 @@ def refusal_reasons(request: HttpRequest) -> Any:
 )
 def take(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
     user = _reviewer(request)
-    auth_request = access.get_request_for_review(user, request_id)
-    expected_version(request, auth_request)
+    if_match_version(request, request_id)
     try:
-        services.take_request(auth_request, reviewer=user)
+        taken = services.take_request(reviewer=user, request_id=request_id)
     except services.Conflict as exc:
         raise _conflict(exc) from None
-    return _answer(request, response, auth_request)
+    return _answer(request, response, taken)
 
 
 @router.post(
@@ -129,28 +124,27 @@ def take(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
 )
 def decide(request: HttpRequest, response: HttpResponse, request_id: int, body: DecisionIn) -> Any:
     user = _reviewer(request)
-    auth_request = access.get_request_for_review(user, request_id)
-    version = expected_version(request, auth_request) or auth_request.row_version
+    version = if_match_version(request, request_id)
     try:
         if body.decision == "accept":
             if body.start is None or body.end is None or body.end < body.start:
                 raise ApiError.invalid("end", "give start and end, end on or after start")
-            services.accept_request(
-                auth_request,
+            decision = services.accept_request(
                 reviewer=user,
+                request_id=request_id,
                 start=body.start,
                 end=body.end,
                 quantity=body.quantity,
                 expected_version=version,
             )
         elif body.decision == "refuse":
-            reasons = {r.code: r for r in selectors.active_refusal_reasons()}
+            reasons = {r.code: r for r in reads.active_refusal_reasons()}
             unknown = [r.code for r in body.reasons if r.code not in reasons]
             if not body.reasons or unknown:
                 raise ApiError.invalid("reasons", "name at least one known reason code")
-            services.refuse_request(
-                auth_request,
+            decision = services.refuse_request(
                 reviewer=user,
+                request_id=request_id,
                 reasons=[services.ReasonInput(reasons[r.code], r.criterion_key) for r in body.reasons],
                 text=body.text,
                 expected_version=version,
@@ -158,11 +152,9 @@ def decide(request: HttpRequest, response: HttpResponse, request_id: int, body: 
         else:
             if not body.text.strip():
                 raise ApiError.invalid("text", "ask at least one question")
-            services.request_information(
-                auth_request, reviewer=user, questions=body.text, expected_version=version
+            decision = services.request_information(
+                reviewer=user, request_id=request_id, questions=body.text, expected_version=version
             )
     except services.Conflict as exc:
-        if exc.code == "changed":
-            raise ApiError(412, "precondition_failed") from None
         raise _conflict(exc) from None
-    return _answer(request, response, auth_request)
+    return _answer(request, response, decision.auth_request)

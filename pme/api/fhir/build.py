@@ -15,8 +15,7 @@ from fhir.resources.R4B.resource import Resource
 from pme.api.common import professional_number
 from pme.api.fhir import mapping
 from pme.authorizations.lifecycle import Status
-from pme.authorizations.models import AuthorizationRequest
-from pme.review.selectors import latest_decision, latest_information_request
+from pme.authorizations.reads import RequestFile
 
 
 def validated(model: type[Resource], data: dict[str, Any]) -> dict[str, Any]:
@@ -85,11 +84,20 @@ def _codeable(system: str, code: str, display: str = "") -> dict[str, Any]:
     return {"coding": [coding], **({"text": display} if display else {})}
 
 
-def claim_response(auth_request: AuthorizationRequest) -> dict[str, Any]:
-    """The ClaimResponse of a sent request: outcome, review action, authorization number, period,
-    quantity, coded refusal reasons and notes. Raises KeyError for a draft."""
-    decision = latest_decision(auth_request) if auth_request.status == Status.ACCEPTED else None
-    status = mapping.fhir_status(auth_request.status, partial=bool(decision and decision.partial))
+def claim_response(file: RequestFile) -> dict[str, Any]:
+    """The ClaimResponse of a sent request, from its file as a door read it (no query here): outcome,
+    review action, authorization number, period, quantity, coded refusal reasons and notes. Raises
+    KeyError for a draft."""
+    auth_request = file.auth_request
+    # The review app's part of the file: decisions with a letter, newest first.
+    letters = file.sections.get("decisions", [])
+    partial = bool(
+        auth_request.status == Status.ACCEPTED
+        and letters
+        and letters[0].decision.kind == "accepted"
+        and letters[0].decision.partial
+    )
+    status = mapping.fhir_status(auth_request.status, partial=partial)
     review_action: dict[str, Any] = {
         "url": mapping.REVIEW_ACTION,
         "extension": [
@@ -132,18 +140,12 @@ def claim_response(auth_request: AuthorizationRequest) -> dict[str, Any]:
                     ),
                 }
             )
-        refusal_note = (
-            auth_request.timeline.filter(action="refuse")
-            .order_by("-at", "-pk")
-            .values_list("note", flat=True)
-            .first()
-        )
+        refusals = [entry.note for entry in file.timeline if entry.action == "refuse"]
+        refusal_note = refusals[-1] if refusals else ""
         if refusal_note:
             notes.append({"number": 1, "type": "display", "text": refusal_note})
-    if auth_request.status == Status.INFORMATION_REQUESTED:
-        asked = latest_information_request(auth_request)
-        if asked is not None:
-            notes.append({"number": 1, "type": "display", "text": asked.questions})
+    if file.latest_question:
+        notes.append({"number": 1, "type": "display", "text": file.latest_question})
     if not adjudication:
         adjudication.append({"category": category})
     data: dict[str, Any] = {

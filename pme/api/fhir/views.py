@@ -20,12 +20,8 @@ from pme.api.endpoints.requests import _prescriber_for, _writer, draft_input
 from pme.api.errors import ApiError
 from pme.api.fhir import build
 from pme.api.fhir.parse import FhirInputError, read_claim_bundle, request_in
-from pme.audit.codes import AuditCode
-from pme.audit.models import Outcome
-from pme.audit.services import record
-from pme.authorizations import access, services
-from pme.authorizations.lifecycle import Status
-from pme.consultation import throttle
+from pme.authorizations import reads, services
+from pme.consultation import reads as inquiry
 from pme.core.nam import NAM, InvalidNAM
 
 FHIR_JSON = "application/fhir+json"
@@ -106,18 +102,9 @@ def metadata(request: HttpRequest) -> HttpResponse:
 @fhir_view
 def claim_response(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticate(request)
-    auth_request = access.get_request_for_user(user, pk)
-    if auth_request.status == Status.DRAFT:
-        raise ApiError.not_found()
-    record(
-        AuditCode.REQUEST_VIEWED,
-        actor=user,
-        target=auth_request,
-        nam=auth_request.nam_value,
-        request=request,
-        on_behalf_of=auth_request.prescriber if user.pk != auth_request.prescriber_id else None,
+    return fhir_response(
+        build.claim_response(reads.open_sent_request(actor=user, request_id=pk, page="fhir"))
     )
-    return fhir_response(build.claim_response(auth_request))
 
 
 @require_POST
@@ -137,7 +124,7 @@ def claim_submit(request: HttpRequest) -> HttpResponse:
             actor=user,
             prescriber=prescriber,
             data=draft_input(body),
-            idempotency_key=f"fhir:{claim.identifier}"[:200],
+            idempotency_key=claim_key(claim.identifier),
             fingerprint=fingerprint(request.body),
             submit=True,
         )
@@ -147,10 +134,14 @@ def claim_submit(request: HttpRequest) -> HttpResponse:
         raise ApiError(422, "incomplete", errors=[{"message": m} for m in exc.missing]) from None
     except services.NotAllowed:
         raise ApiError.forbidden() from None
-    response = build.claim_response(access.get_request_for_user(user, result.auth_request.pk))
+    response = build.claim_response(reads.request_file(result.auth_request, user))
     return fhir_response(
         build.bundle([response], base_url=_base_url(request)), 201 if result.created else 200
     )
+
+
+def claim_key(identifier: str) -> str:
+    return f"fhir:{identifier}"[:200]
 
 
 @require_POST
@@ -165,32 +156,17 @@ def claim_inquire(request: HttpRequest) -> HttpResponse:
         nam = NAM.parse(claim.nam)
     except InvalidNAM:
         raise FhirInputError(_("The patient's health insurance number is not valid.")) from None
-    verdict = throttle.count_look_up(user.pk)
-    if not verdict.allowed:
-        record(
-            AuditCode.INSURED_SEARCHED,
+    try:
+        results = inquiry.inquire_claims(
             actor=user,
-            outcome=Outcome.DENIED,
-            request=request,
-            details={"service": "fhir_inquire"},
+            nam=nam,
+            practitioner=claim.practitioner or "",
+            claim_key=claim_key(claim.identifier) if claim.identifier else "",
         )
-        raise ApiError.throttled(verdict.retry_after)
-    found = access.requests_visible_to(user).filter(nam=nam.value).exclude(status=Status.DRAFT)
-    if claim.practitioner:
-        found = found.filter(prescriber__prescriber_profile__professional_number=claim.practitioner)
-    if claim.identifier:
-        found = found.filter(idempotency_key=f"fhir:{claim.identifier}")
-    results = list(
-        found.select_related("prescriber__prescriber_profile").order_by("-submitted_at", "-pk")[:50]
-    )
-    record(
-        AuditCode.INSURED_SEARCHED,
-        actor=user,
-        nam=nam,
-        result_count=len(results),
-        request=request,
-        details={"service": "fhir_inquire", "requests": [r.pk for r in results]},
-    )
+    except inquiry.Throttled as refusal:
+        raise ApiError.throttled(refusal.retry_after) from None
     return fhir_response(
-        build.bundle([build.claim_response(r) for r in results], base_url=_base_url(request))
+        build.bundle(
+            [build.claim_response(reads.request_file(r, user)) for r in results], base_url=_base_url(request)
+        )
     )

@@ -35,7 +35,8 @@ ROWS: dict[tuple[str, tuple[str, ...], str], dict[str, int]] = {
     ("api:requests", (), "GET"): writers(200),
     ("api:requests", (), "POST"): writers(400),
     ("api:request", ("@sent_request",), "GET"): VISIBLE_TO_OWNERS,
-    ("api:request", ("@draft_request",), "GET"): rows(404, prescriber=200, collaborator=200),
+    # A draft the prescriber entered: theirs only (a collaborator sees the drafts they entered).
+    ("api:request", ("@draft_request",), "GET"): rows(404, prescriber=200),
     ("api:request_submit", ("@draft_request",), "POST"): writers(404, others=403) | {"prescriber": 200},
     ("api:request_answer", ("@sent_request",), "POST"): writers(400),
     ("api:request_withdraw", ("@sent_request",), "POST"): writers(400),

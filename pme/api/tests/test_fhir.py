@@ -193,9 +193,9 @@ def test_refusal_is_a_denied_review_action_with_coded_reasons(prescriber, review
         == "A4"
     )
     auth_request = AuthorizationRequest.objects.get()
-    held = take_request(auth_request, reviewer=reviewer)
+    held = take_request(request_id=auth_request.pk, reviewer=reviewer)
     refuse_request(
-        held,
+        request_id=held.pk,
         reviewer=reviewer,
         reasons=[ReasonInput(reason("not-exceptional", applies_to_criterion=False))],
         text="The necessity is not shown.",

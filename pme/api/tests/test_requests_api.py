@@ -127,8 +127,10 @@ def test_reviewer_takes_and_refuses_then_prescriber_reads_reasons(prescriber, re
 def test_answer_information_request(prescriber, reviewer, sent_request):
     from pme.review.services import request_information
 
-    held = take_request(sent_request, reviewer=reviewer)
-    request_information(held, reviewer=reviewer, questions="Which dose?", expected_version=held.row_version)
+    held = take_request(request_id=sent_request.pk, reviewer=reviewer)
+    request_information(
+        request_id=held.pk, reviewer=reviewer, questions="Which dose?", expected_version=held.row_version
+    )
     client = bearer_client_for(prescriber)
     read = client.get(f"{URL}/{sent_request.pk}").json()
     assert read["status"] == "information_requested"

@@ -62,14 +62,14 @@ def identities(prescriber, other_prescriber, other_collaborator) -> list[Identit
         )[1]
 
     a_requests = [
-        submit_request(make_draft(prescriber), actor=prescriber).auth_request,
+        submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request,
         make_draft(prescriber),
     ]
     b_requests = [
         submit_request(
-            make_draft(
+            request_id=make_draft(
                 other_prescriber, nam=NAM.parse("GAGM70010112"), insured_birth_date=dt.date(1970, 1, 1)
-            ),
+            ).pk,
             actor=other_prescriber,
         ).auth_request
     ]

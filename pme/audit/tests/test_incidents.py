@@ -119,8 +119,10 @@ def test_service_rejects_a_notification_before_discovery(privacy_officer):
 
 @pytest.mark.django_db
 def test_service_update_returns_the_changed_fields(incident, privacy_officer):
-    changed = update_incident(
-        incident, actor=privacy_officer, values=incident_values(measures_taken="Nouvelle procédure.")
+    incident, changed = update_incident(
+        actor=privacy_officer,
+        incident_id=incident.pk,
+        values=incident_values(measures_taken="Nouvelle procédure."),
     )
     assert changed == ["measures_taken"]
     assert incident.version == 2

@@ -54,7 +54,7 @@ def test_who_accessed_lists_exactly_the_events_recorded_for_the_nam(officer_clie
     assert "GIRR 7204 1523" not in html
     assert "GIRR72041523" not in html
     assert "collab.a" in html
-    assert "Adjoint administratif" in html
+    assert "Adjointe ou adjoint administratif" in html
     assert "Marie" in html  # on whose behalf: the prescriber
     assert "20 novembre 2026, 12:00:00" in html  # when, in Montréal time, written out
     # The report is itself recorded, with the person it was about.
@@ -193,9 +193,9 @@ def test_yearly_report_counts_by_action_and_role(officer_client, accesses, revie
     assert response.status_code == 200
     counts = {(r["action"], r["role"], r["outcome"]): r["count"] for r in response.context["rows"]}
     assert counts == {
-        ("insured.searched", "Pharmacien", "Effectué"): 1,
-        ("request.viewed", "Adjoint administratif", "Effectué"): 1,
-        ("request.viewed", "Évaluateur de la Régie", "Effectué"): 1,
+        ("insured.searched", "Pharmacienne ou pharmacien", "Effectué"): 1,
+        ("request.viewed", "Adjointe ou adjoint administratif", "Effectué"): 1,
+        ("request.viewed", "Évaluatrice ou évaluateur de la Régie", "Effectué"): 1,
         ("user.created", "Système", "Effectué"): 1,
     }
     assert response.context["total"] == 4
@@ -208,7 +208,9 @@ def test_yearly_report_csv(officer_client, accesses):
     with time_machine.travel(NOON, tick=False):
         response = officer_client.get(fr_url("audit:yearly_report_csv") + "?year=2026")
     content = b"".join(response.streaming_content).decode()
-    assert "insured.searched,Recherche d'une personne assurée,Pharmacien,Effectué,1" in content
+    assert (
+        "insured.searched,Recherche d'une personne assurée,Pharmacienne ou pharmacien,Effectué,1" in content
+    )
 
 
 @pytest.mark.django_db

@@ -14,13 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from pme.audit.access import audited_read, get_incident_for_user, privacy_officer_required
-from pme.audit.codes import AuditCode
+from pme.audit import reads
+from pme.audit.access import audited_read, privacy_officer_required
 from pme.audit.forms import IncidentForm
 from pme.audit.models import INCIDENT_FIELDS, ConfidentialityIncident, HarmRisk
-from pme.audit.selectors import incidents as all_incidents
-from pme.audit.services import create_incident, record, update_incident
-from pme.audit.views.common import paginate
+from pme.audit.services import create_incident, update_incident
 from pme.core.dates import long_date
 
 
@@ -60,8 +58,7 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
 @privacy_officer_required
 @audited_read
 def incident_list(request: HttpRequest) -> HttpResponseBase:
-    page = paginate(request, all_incidents(), per_page=25)
-    record(AuditCode.INCIDENTS_LISTED, actor=request.user, result_count=page.paginator.count, request=request)
+    page = reads.list_incidents(actor=request.user, page=request.GET.get("page") or 1)
     return render(request, "audit/incidents.html", {"page": page})
 
 
@@ -74,7 +71,7 @@ def incident_new(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         if form.is_valid():
             try:
-                incident = create_incident(actor=request.user, values=form.values(), request=request)
+                incident = create_incident(actor=request.user, values=form.values())
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -92,16 +89,15 @@ def incident_new(request: HttpRequest) -> HttpResponseBase:
 @privacy_officer_required
 @audited_read
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    incident = get_incident_for_user(request.user, pk)
-    versions = list(incident.versions.select_related("recorded_by").order_by("-version"))
-    record(AuditCode.INCIDENT_VIEWED, actor=request.user, target=incident, request=request)
+    file = reads.open_incident(actor=request.user, incident_id=pk)
+    incident = file.incident
     history = [
         {
             "version": v,
             "changed": [field_label(name) for name in v.changed_fields],
             "rows": _rows(v.data),
         }
-        for v in versions
+        for v in file.versions
     ]
     current = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
     context = {"incident": incident, "rows": _rows(current), "history": history}
@@ -113,13 +109,12 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 @privacy_officer_required
 @audited_read
 def incident_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
-    incident = get_incident_for_user(request.user, pk)
     if request.method == "POST":
         # The form works on a copy: the service compares with the row as stored, then keeps both versions.
-        form = IncidentForm(request.POST, instance=ConfidentialityIncident(pk=incident.pk))
+        form = IncidentForm(request.POST, instance=ConfidentialityIncident(pk=pk))
         if form.is_valid():
             try:
-                changed = update_incident(incident, actor=request.user, values=form.values(), request=request)
+                incident, changed = update_incident(actor=request.user, incident_id=pk, values=form.values())
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -131,15 +126,10 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
                     )
                 else:
                     messages.info(request, _("Nothing was changed."))
-                return redirect("audit:incident", incident.pk)
-        context = {"form": form, "incident": incident}
+                return redirect("audit:incident", pk)
+        file = reads.open_incident(actor=request.user, incident_id=pk, purpose="edit")
+        context = {"form": form, "incident": file.incident}
         return render(request, "audit/incident_form.html", context, status=400)
-    record(
-        AuditCode.INCIDENT_VIEWED,
-        actor=request.user,
-        target=incident,
-        request=request,
-        details={"for": "edit"},
-    )
-    form = IncidentForm(instance=incident)
-    return render(request, "audit/incident_form.html", {"form": form, "incident": incident})
+    file = reads.open_incident(actor=request.user, incident_id=pk, purpose="edit")
+    form = IncidentForm(instance=file.incident)
+    return render(request, "audit/incident_form.html", {"form": form, "incident": file.incident})

@@ -13,14 +13,14 @@ NAM_TREMBLAY = "TREM85531512"  # a woman born 15 March 1985
 
 def codified_indication(**kwargs: object):
     """An indication with an exception code, automatic decision allowed, one yes/no criterion."""
-    indication = IndicationFactory.create(
-        exception_code=ExceptionCodeFactory.create(code="RE172"),
-        automatic_decision=True,
-        initial_duration=12,
-        quantity_rule_fr="1 inhalateur par mois",
-        quantity_rule_en="1 inhaler a month",
+    values: dict[str, object] = {
+        "automatic_decision": True,
+        "initial_duration": 12,
+        "quantity_rule_fr": "1 inhalateur par mois",
+        "quantity_rule_en": "1 inhaler a month",
         **kwargs,
-    )
+    }
+    indication = IndicationFactory.create(exception_code=ExceptionCodeFactory.create(code="RE172"), **values)
     CriterionFactory.create(
         indication=indication,
         key="exacerbations",
@@ -58,6 +58,12 @@ def draft_input(indication=None, **overrides: object) -> DraftInput:
     return DraftInput(**values)  # type: ignore[arg-type]
 
 
-def make_draft(prescriber=None, indication=None, **overrides: object) -> AuthorizationRequest:
+def make_draft(
+    prescriber=None, indication=None, *, entered_by=None, **overrides: object
+) -> AuthorizationRequest:
+    """A draft for `prescriber`, entered by them or by `entered_by` (a collaborator who may draft)."""
     prescriber = prescriber or PrescriberProfileFactory.create().user
-    return save_draft(actor=prescriber, prescriber=prescriber, data=draft_input(indication, **overrides))
+    saved = save_draft(
+        actor=entered_by or prescriber, prescriber=prescriber, data=draft_input(indication, **overrides)
+    )
+    return saved.auth_request

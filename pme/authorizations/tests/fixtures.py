@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pme.accounts.models import User
 from pme.authorizations.models import Attachment, AuthorizationRequest
-from pme.authorizations.services import add_attachment, submit_request
+from pme.authorizations.services import _add_attachment, submit_request
 from pme.authorizations.tests.factories import make_draft
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -25,12 +25,12 @@ def draft_request(prescriber: User) -> AuthorizationRequest:
 
 @pytest.fixture
 def sent_request(prescriber: User) -> AuthorizationRequest:
-    return submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    return submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
 
 
 @pytest.fixture
 def attachment(sent_request: AuthorizationRequest, prescriber: User) -> Attachment:
-    return add_attachment(sent_request, actor=prescriber, upload=pdf_upload())
+    return _add_attachment(sent_request, actor=prescriber, upload=pdf_upload())
 
 
 @pytest.fixture
@@ -42,4 +42,6 @@ def request_indication(db):
 
 @pytest.fixture
 def accepted_request(prescriber: User, request_indication) -> AuthorizationRequest:
-    return submit_request(make_draft(prescriber, request_indication), actor=prescriber).auth_request
+    return submit_request(
+        request_id=make_draft(prescriber, request_indication).pk, actor=prescriber
+    ).auth_request

@@ -16,9 +16,10 @@ from pme.audit.codes import AuditCode
 from pme.audit.models import AuditEvent
 from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import Attachment, AuthorizationRequest
-from pme.authorizations.services import apply_transition, submit_request
+from pme.authorizations.services import submit_request
 from pme.authorizations.tests.factories import NAM_TREMBLAY, codified_indication, make_draft
 from pme.authorizations.tests.fixtures import PDF_BYTES, pdf_upload
+from pme.authorizations.transitions import transition
 from tests.personas import client_for
 
 
@@ -165,7 +166,7 @@ def test_oversize_upload_is_refused_with_a_message(prescriber, settings):
 
 @pytest.mark.django_db
 def test_unknown_and_forbidden_requests_look_the_same(prescriber, other_prescriber):
-    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    request = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
     other = client_for(other_prescriber)
     forbidden = other.get(reverse("authorizations:detail", args=[request.pk]))
     unknown = other.get(reverse("authorizations:detail", args=[request.pk + 1000]))
@@ -181,7 +182,7 @@ def test_unknown_and_forbidden_requests_look_the_same(prescriber, other_prescrib
 
 @pytest.mark.django_db
 def test_viewing_a_request_is_audited_with_the_nam_hash(prescriber, collaborator):
-    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    request = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
     client_for(collaborator).get(reverse("authorizations:detail", args=[request.pk]))
     event = AuditEvent.objects.get(action="request.viewed")
     assert event.actor == collaborator
@@ -237,7 +238,7 @@ def test_duplicate_open_request_is_shown_before_sending(prescriber):
 
 @pytest.mark.django_db
 def test_withdraw_then_nothing_more(prescriber):
-    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    request = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
     client = client_for(prescriber)
     response = client.post(reverse("authorizations:withdraw", args=[request.pk]), {"note": "moved away"})
     assert response.status_code == 302
@@ -249,14 +250,14 @@ def test_withdraw_then_nothing_more(prescriber):
 
 @pytest.mark.django_db
 def test_answer_to_an_information_request_goes_back_to_review(prescriber, reviewer):
-    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
-    apply_transition(request, Action.TAKE, actor=reviewer, audit_action=AuditCode.REQUEST_TAKEN)
-    apply_transition(
+    request = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
+    transition(request, Action.TAKE, actor=reviewer, code=AuditCode.REQUEST_TAKEN)
+    transition(
         request,
         Action.REQUEST_INFORMATION,
         actor=reviewer,
         note="Which dose?",
-        audit_action=AuditCode.INFORMATION_REQUESTED,
+        code=AuditCode.INFORMATION_REQUESTED,
     )
     client = client_for(prescriber)
     page = client.get(reverse("authorizations:answer", args=[request.pk])).content.decode()
@@ -273,16 +274,16 @@ def test_answer_to_an_information_request_goes_back_to_review(prescriber, review
 
 @pytest.mark.django_db
 def test_refused_request_gets_a_review_request(prescriber, reviewer):
-    request = submit_request(make_draft(prescriber), actor=prescriber).auth_request
-    apply_transition(request, Action.TAKE, actor=reviewer, audit_action=AuditCode.REQUEST_TAKEN)
+    request = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
+    transition(request, Action.TAKE, actor=reviewer, code=AuditCode.REQUEST_TAKEN)
     request.assigned_to = reviewer
     request.save()
-    apply_transition(
+    transition(
         request,
         Action.REFUSE,
         actor=reviewer,
         note="Criteria not met",
-        audit_action=AuditCode.REQUEST_REFUSED,
+        code=AuditCode.REQUEST_REFUSED,
     )
     client = client_for(prescriber)
     response = client.post(
@@ -298,7 +299,7 @@ def test_refused_request_gets_a_review_request(prescriber, reviewer):
 @pytest.mark.django_db
 def test_accepted_request_is_renewed_in_one_click(prescriber):
     indication = codified_indication()
-    accepted = submit_request(make_draft(prescriber, indication), actor=prescriber).auth_request
+    accepted = submit_request(request_id=make_draft(prescriber, indication).pk, actor=prescriber).auth_request
     response = client_for(prescriber).post(reverse("authorizations:renew", args=[accepted.pk]))
     assert response.status_code == 302
     renewal = AuthorizationRequest.objects.get(renewal_of=accepted)
@@ -311,8 +312,8 @@ def test_accepted_request_is_renewed_in_one_click(prescriber):
 
 @pytest.mark.django_db
 def test_my_requests_lists_only_mine(prescriber, other_prescriber):
-    mine = submit_request(make_draft(prescriber), actor=prescriber).auth_request
-    theirs = submit_request(make_draft(other_prescriber), actor=other_prescriber).auth_request
+    mine = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
+    theirs = submit_request(request_id=make_draft(other_prescriber).pk, actor=other_prescriber).auth_request
     page = client_for(prescriber).get(reverse("authorizations:list")).content.decode()
     assert str(mine.number) in page
     assert str(theirs.number) not in page

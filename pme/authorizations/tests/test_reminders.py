@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -23,7 +24,8 @@ from tests.personas import client_for
 def accepted(prescriber):
     indication = codified_indication()
     return submit_request(
-        make_draft(prescriber, indication, requested_start=dt.date(2026, 1, 1)), actor=prescriber
+        request_id=make_draft(prescriber, indication, requested_start=dt.date(2026, 1, 1)).pk,
+        actor=prescriber,
     ).auth_request  # authorized until 2026-12-31
 
 
@@ -49,12 +51,20 @@ def test_reminder_goes_to_the_prescriber_and_drafting_collaborators_once(
 
 @pytest.mark.django_db
 def test_reminder_shows_on_the_home_page_until_the_request_is_opened(accepted, prescriber):
+    """The news item goes once the request is opened; the to-do "ending within 30 days" stays until the
+    authorization is renewed or ends."""
     send_expiry_reminders(today=dt.date(2026, 12, 15))
-    client = client_for(prescriber)
-    home = client.get("/fr/").content.decode()
-    assert accepted.number in home
-    client.get(reverse("authorizations:detail", args=[accepted.pk]))
-    assert accepted.number not in client.get("/fr/").content.decode()
+    with time_machine.travel(dt.datetime(2026, 12, 15, 15, tzinfo=dt.UTC), tick=False):
+        client = client_for(prescriber)
+        home = client.get("/fr/").content.decode()
+        news = home.split('id="news-title"', 1)
+        assert len(news) == 2
+        assert accepted.number in news[1].split("</section>")[0]
+        assert "Autorisations qui prennent fin d’ici 30 jours" in home
+        client.get(reverse("authorizations:detail", args=[accepted.pk]))
+        home = client.get("/fr/").content.decode()
+    assert 'id="news-title"' not in home
+    assert accepted.number in home  # still to renew
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pme.authorizations.models import Attachment, AuthorizationRequest
 from pme.authorizations.retention import RequestRetention
-from pme.authorizations.services import add_attachment, submit_request
+from pme.authorizations.services import _add_attachment, submit_request
 from pme.authorizations.tests.factories import make_draft
 from pme.authorizations.tests.fixtures import pdf_upload
 
@@ -21,10 +21,10 @@ from pme.authorizations.tests.fixtures import pdf_upload
 @pytest.fixture
 def old_and_new(prescriber):
     with time_machine.travel(dt.datetime(2014, 5, 1, 12, tzinfo=dt.UTC), tick=False):
-        old = submit_request(make_draft(prescriber), actor=prescriber).auth_request
-        attachment = add_attachment(old, actor=prescriber, upload=pdf_upload())
+        old = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
+        attachment = _add_attachment(old, actor=prescriber, upload=pdf_upload())
         old_draft = make_draft(prescriber)
-    new = submit_request(make_draft(prescriber), actor=prescriber).auth_request
+    new = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
     return old, attachment, old_draft, new
 
 

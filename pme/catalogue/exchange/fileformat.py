@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pme.catalogue.models import CRITERION_FIELDS
+
 FORMAT = "pme-catalogue/1"
 
 CODE_FIELDS = ("code", "effective_from", "withdrawn_on", "valid_until")
@@ -48,21 +50,6 @@ INDICATION_FIELDS = (
     "automatic_decision",
     "effective_from",
     "effective_to",
-)
-CRITERION_FIELDS = (
-    "key",
-    "group",
-    "kind",
-    "question_fr",
-    "question_en",
-    "hint_fr",
-    "hint_en",
-    "choices",
-    "satisfying_values",
-    "unit",
-    "comparison",
-    "threshold",
-    "required_for_automatic",
 )
 FIELDS_BY_RECORD = {
     "code": CODE_FIELDS,

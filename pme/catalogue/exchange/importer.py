@@ -21,7 +21,7 @@ from pme.audit.codes import AuditCode
 from pme.audit.services import record as audit
 from pme.catalogue.exchange.fileformat import LINE, read
 from pme.catalogue.exchange.validation import clean
-from pme.catalogue.models import DIN, Criterion, Drug, ExceptionCode, Indication
+from pme.catalogue.models import CRITERION_FIELDS, DIN, Criterion, Drug, ExceptionCode, Indication
 from pme.catalogue.services import VERSIONED_FIELDS, publish_indication_version, refresh_search
 
 DRUG_FIELDS = (
@@ -36,21 +36,7 @@ DRUG_FIELDS = (
     "note_fr",
     "note_en",
 )
-COMPARED_CRITERION_FIELDS = (
-    "key",
-    "group",
-    "kind",
-    "question_fr",
-    "question_en",
-    "hint_fr",
-    "hint_en",
-    "choices",
-    "satisfying_values",
-    "unit",
-    "comparison",
-    "threshold",
-    "required_for_automatic",
-)
+COMPARED_CRITERION_FIELDS = CRITERION_FIELDS
 
 
 class ImportFailed(Exception):

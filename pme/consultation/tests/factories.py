@@ -13,8 +13,9 @@ from pme.accounts.tests.factories import UserFactory
 from pme.audit.codes import AuditCode
 from pme.authorizations.lifecycle import Action
 from pme.authorizations.models import AuthorizationRequest
-from pme.authorizations.services import answer_information_request, apply_transition, submit_request
+from pme.authorizations.services import answer_information_request, submit_request
 from pme.authorizations.tests.factories import make_draft
+from pme.authorizations.transitions import transition
 from pme.core.timeutils import REGIE_TZ
 
 
@@ -28,7 +29,7 @@ def sent_at(
     """A request drafted and sent by `prescriber` at `when` (the clock is frozen while it is sent)."""
     with time_machine.travel(when, tick=False):
         draft = make_draft(prescriber, indication, **overrides)
-        return submit_request(draft, actor=prescriber).auth_request
+        return submit_request(request_id=draft.pk, actor=prescriber).auth_request
 
 
 def days_ago(days: int, *, hour: int = 10) -> dt.datetime:
@@ -50,9 +51,7 @@ _AUDIT_CODES: dict[str, AuditCode] = {
 def _transition(auth_request: AuthorizationRequest, action: str, *, note: str = "") -> AuthorizationRequest:
     with transaction.atomic():
         auth_request = AuthorizationRequest.objects.select_for_update().get(pk=auth_request.pk)
-        apply_transition(
-            auth_request, action, actor=regie_reviewer(), note=note, audit_action=_AUDIT_CODES[action]
-        )
+        transition(auth_request, action, actor=regie_reviewer(), note=note, code=_AUDIT_CODES[action])
     return auth_request
 
 
@@ -69,7 +68,7 @@ def ask_information(auth_request: AuthorizationRequest, question: str) -> Author
 
 
 def answer(auth_request: AuthorizationRequest, text: str) -> AuthorizationRequest:
-    return answer_information_request(auth_request, actor=auth_request.prescriber, text=text)
+    return answer_information_request(request_id=auth_request.pk, actor=auth_request.prescriber, text=text)
 
 
 def accept(
@@ -81,7 +80,5 @@ def accept(
         auth_request.authorized_start = start
         auth_request.authorized_end = end
         auth_request.authorized_quantity = quantity
-        apply_transition(
-            auth_request, Action.ACCEPT, actor=regie_reviewer(), audit_action=AuditCode.REQUEST_ACCEPTED
-        )
+        transition(auth_request, Action.ACCEPT, actor=regie_reviewer(), code=AuditCode.REQUEST_ACCEPTED)
     return auth_request

@@ -153,7 +153,7 @@ def test_a_collaborator_of_two_prescribers_sees_both_grouped_and_nothing_else(pr
 def test_a_draft_is_never_shown(prescriber):
     draft = make_draft(prescriber)
     sent = sent_at(days_ago(1), prescriber)
-    withdrawn = withdraw_request(sent_at(days_ago(2), prescriber), actor=prescriber)
+    withdrawn = withdraw_request(request_id=sent_at(days_ago(2), prescriber).pk, actor=prescriber)
     response = search(client_for(prescriber))
     assert numbers(response) == [sent.number, withdrawn.number]  # sent, then withdrawn: still shown
     assert f"/requests/{draft.pk}/" not in main(response)

@@ -1,5 +1,4 @@
-"""Template helpers of the review, used by the prescriber's request page (authorizations/detail.html
-includes review/request_decision.html)."""
+"""Template filters of the review pages (no database access here: pages get their data from the doors)."""
 
 from __future__ import annotations
 
@@ -7,25 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pme.authorizations.models import AuthorizationRequest
-from pme.review.models import Decision
-from pme.review.selectors import ReasonLine, decisions_on, reason_lines
-
 register = template.Library()
-
-
-@register.simple_tag
-def decisions_for_prescriber(auth_request: AuthorizationRequest) -> list[Decision]:
-    """Decisions with a letter (acceptances and refusals), newest first. The page that includes this
-    already fetched `auth_request` through its access door."""
-    if auth_request.pk is None or auth_request.is_draft:
-        return []
-    return [d for d in decisions_on(auth_request).order_by("-created_at", "-pk") if d.has_letter]
-
-
-@register.simple_tag
-def reason_lines_of(decision: Decision) -> list[ReasonLine]:
-    return reason_lines(decision)
 
 
 def days_and_hours(hours: int) -> str:

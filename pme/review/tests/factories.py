@@ -34,13 +34,15 @@ def sent_for_review(prescriber: User, indication: object = None, **overrides: ob
     """A request that waits for a reviewer: its yes/no criterion is answered "no"."""
     indication = indication or codified_indication()
     overrides.setdefault("answers", {"exacerbations": False})
-    request = submit_request(make_draft(prescriber, indication, **overrides), actor=prescriber).auth_request
+    request = submit_request(
+        request_id=make_draft(prescriber, indication, **overrides).pk, actor=prescriber
+    ).auth_request
     assert request.status == "submitted"
     return request
 
 
 def taken(auth_request: AuthorizationRequest, reviewer: User) -> AuthorizationRequest:
-    return take_request(auth_request, reviewer=reviewer)
+    return take_request(request_id=auth_request.pk, reviewer=reviewer)
 
 
 REQUESTED_START = dt.date(2026, 12, 1)

@@ -14,9 +14,9 @@ from pme.review.tests.factories import reason
 
 @pytest.fixture
 def refused_decision(sent_request: AuthorizationRequest, reviewer: User) -> Decision:
-    taken = take_request(sent_request, reviewer=reviewer)
+    taken = take_request(request_id=sent_request.pk, reviewer=reviewer)
     return refuse_request(
-        taken,
+        request_id=taken.pk,
         reviewer=reviewer,
         reasons=[ReasonInput(reason("not-exceptional", applies_to_criterion=False))],
         text="The necessity is not shown.",

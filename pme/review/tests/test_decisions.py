@@ -31,7 +31,7 @@ def test_taking_assigns_the_request_and_another_reviewer_gets_a_conflict(prescri
     assert request.assigned_to == reviewer
     other = reviewer_factory("CE200009")
     with pytest.raises(services.Conflict) as info:
-        services.take_request(request, reviewer=other)
+        services.take_request(request_id=request.pk, reviewer=other)
     assert info.value.code == "taken"
     assert info.value.holder == reviewer
     response = client_for(other).post(reverse("review:take", args=[request.pk]), follow=True)
@@ -127,11 +127,13 @@ def test_refusal_without_a_reason_is_refused(prescriber, reviewer):
 def test_a_stale_page_saves_nothing(prescriber, reviewer):
     request = taken(sent_for_review(prescriber), reviewer)
     stale = request.row_version
-    services.request_information(request, reviewer=reviewer, questions="Spirometry?", expected_version=stale)
-    answer_information_request(request, actor=prescriber, text="Attached.")
+    services.request_information(
+        request_id=request.pk, reviewer=reviewer, questions="Spirometry?", expected_version=stale
+    )
+    answer_information_request(request_id=request.pk, actor=prescriber, text="Attached.")
     with pytest.raises(services.Conflict) as info:
         services.accept_request(
-            request,
+            request_id=request.pk,
             reviewer=reviewer,
             start=REQUESTED_START,
             end=REQUESTED_START,
@@ -151,13 +153,16 @@ def test_the_clock_pauses_while_information_is_requested(prescriber, reviewer):
     with time_machine.travel(T0 + dt.timedelta(hours=2), tick=False):
         request.refresh_from_db()
         services.request_information(
-            request, reviewer=reviewer, questions="Spirometry results?", expected_version=request.row_version
+            request_id=request.pk,
+            reviewer=reviewer,
+            questions="Spirometry results?",
+            expected_version=request.row_version,
         )
     reading = clock_of(request, at=T0 + dt.timedelta(hours=10))
     assert reading.paused
     assert reading.elapsed == dt.timedelta(hours=2)
     with time_machine.travel(T0 + dt.timedelta(hours=26), tick=False):
-        answer_information_request(request, actor=prescriber, text="FEV1 55 %.")
+        answer_information_request(request_id=request.pk, actor=prescriber, text="FEV1 55 %.")
     reading = clock_of(request, at=T0 + dt.timedelta(hours=30))
     assert not reading.paused
     assert reading.elapsed == dt.timedelta(hours=6)  # 30 h minus the 24 h waiting for the prescriber
@@ -175,27 +180,27 @@ def test_the_clock_pauses_while_information_is_requested(prescriber, reviewer):
 def test_a_review_goes_to_a_reviewer_other_than_the_one_who_refused(prescriber, reviewer):
     request = taken(sent_for_review(prescriber), reviewer)
     services.refuse_request(
-        request,
+        request_id=request.pk,
         reviewer=reviewer,
         reasons=[services.ReasonInput(reason())],
         text="no",
         expected_version=request.row_version,
     )
-    ask_review(request, actor=prescriber, reason="New spirometry attached.")
+    ask_review(request_id=request.pk, actor=prescriber, reason="New spirometry attached.")
     request.refresh_from_db()
     assert request.is_review
     assert request.assigned_to is None
     with pytest.raises(services.Conflict) as info:
-        services.take_request(request, reviewer=reviewer)
+        services.take_request(request_id=request.pk, reviewer=reviewer)
     assert info.value.code == "own_refusal"
     page = client_for(reviewer).get(reverse("review:detail", args=[request.pk]))
     assert not page.context["may_take"]
     assert page.context["own_refusal"]
     other = reviewer_factory("CE200010")
-    assert services.take_request(request, reviewer=other).assigned_to == other
+    assert services.take_request(request_id=request.pk, reviewer=other).assigned_to == other
     supervisor = reviewer_factory("CE200011", supervisor=True)
     with pytest.raises(services.Conflict):
-        services.reassign_request(request, supervisor=supervisor, to=reviewer)
+        services.reassign_request(request_id=request.pk, supervisor=supervisor, to=reviewer)
 
 
 @pytest.mark.django_db
@@ -228,7 +233,7 @@ def test_two_concurrent_decisions_produce_exactly_one(prescriber, reviewer):
         try:
             if kind == "accept":
                 services.accept_request(
-                    request,
+                    request_id=request.pk,
                     reviewer=reviewer,
                     start=REQUESTED_START,
                     end=REQUESTED_START,
@@ -237,7 +242,7 @@ def test_two_concurrent_decisions_produce_exactly_one(prescriber, reviewer):
                 )
             else:
                 services.refuse_request(
-                    request,
+                    request_id=request.pk,
                     reviewer=reviewer,
                     reasons=[services.ReasonInput(code)],
                     text="no",
@@ -276,7 +281,7 @@ def test_two_reviewers_taking_at_once_end_with_one_holder(prescriber, reviewer):
     def grab(person) -> None:
         barrier.wait()
         try:
-            services.take_request(request, reviewer=person)
+            services.take_request(request_id=request.pk, reviewer=person)
             outcomes.append("ok")
         except services.Conflict as conflict:
             outcomes.append(conflict.code)

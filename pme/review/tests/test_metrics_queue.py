@@ -33,7 +33,7 @@ def data_set(prescriber, reviewer):
     drug_a, drug_b = codified_indication(), codified_indication()
     other = reviewer_factory("CE200020")
     with at(T0 - dt.timedelta(hours=4)):
-        r1 = submit_request(make_draft(prescriber, drug_a), actor=prescriber).auth_request
+        r1 = submit_request(request_id=make_draft(prescriber, drug_a).pk, actor=prescriber).auth_request
         assert r1.automated
     with at(T0):
         r2 = sent_for_review(prescriber, drug_a)
@@ -43,21 +43,23 @@ def data_set(prescriber, reviewer):
         r3 = taken(r3, reviewer)
     with at(T0 + dt.timedelta(hours=2)):
         r2.refresh_from_db()
-        services.request_information(r2, reviewer=reviewer, questions="?", expected_version=r2.row_version)
+        services.request_information(
+            request_id=r2.pk, reviewer=reviewer, questions="?", expected_version=r2.row_version
+        )
     with at(T0 + dt.timedelta(hours=10)):
         services.refuse_request(
-            r3,
+            request_id=r3.pk,
             reviewer=reviewer,
             reasons=[services.ReasonInput(reason())],
             text="no",
             expected_version=r3.row_version,
         )
     with at(T0 + dt.timedelta(hours=26)):
-        answer_information_request(r2, actor=prescriber, text="done")
+        answer_information_request(request_id=r2.pk, actor=prescriber, text="done")
     with at(T0 + dt.timedelta(hours=30)):
         r2.refresh_from_db()
         services.accept_request(
-            r2,
+            request_id=r2.pk,
             reviewer=reviewer,
             start=dt.date(2026, 12, 1),
             end=dt.date(2027, 11, 30),
@@ -65,12 +67,12 @@ def data_set(prescriber, reviewer):
             expected_version=r2.row_version,
         )
     with at(D1):
-        ask_review(r3, actor=prescriber, reason="new facts")
+        ask_review(request_id=r3.pk, actor=prescriber, reason="new facts")
     with at(D1 + dt.timedelta(hours=1)):
         r3 = taken(r3, other)
     with at(D1 + dt.timedelta(hours=4)):
         services.accept_request(
-            r3,
+            request_id=r3.pk,
             reviewer=other,
             start=dt.date(2026, 12, 1),
             end=dt.date(2027, 11, 30),

@@ -4,11 +4,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from pme.review.tasks import retry_due_notices
+from pme.notices.services import retry_due_notices
 
 
 class Command(BaseCommand):
-    help = "Re-queue the decision e-mails whose last attempt failed and whose next attempt is due."
+    help = "Re-queue the e-mails (notices) whose last attempt failed and whose next attempt is due."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = retry_due_notices()
