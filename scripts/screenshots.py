@@ -21,16 +21,18 @@ from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "exception-demo-2026"  # the demo's published password (README)
-# (file name, username, main page of the role)
+# (file name, username, main page of the role: the home page and its to-do list outside the Régie, the
+# work queue or register inside it)
 ROLES = (
     ("prescriber", "dre.tremblay", "/fr/"),
     ("collaborator", "adjointe.roy", "/fr/"),
-    ("pharmacist", "pharm.bouchard", "/fr/"),
+    ("pharmacist", "pharm.bouchard", "/fr/consultation/status/"),  # with the README's try-out person
     ("reviewer", "CE100001", "/fr/review/"),
     ("access_admin", "CE100003", "/fr/accounts/regie/access-requests/"),
-    ("privacy_officer", "CE100004", "/fr/audit/"),
+    ("privacy_officer", "CE100004", "/fr/audit/incidents/"),
 )
 WIDTHS = (1280, 375)
+JULIE_NAM = "TREM 8553 1512"
 
 
 def totp(username: str) -> str:
@@ -72,11 +74,20 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         for name, username, path in shots:
+            state = None  # one login per user (a one-time code works once), then every width
             for width in WIDTHS:
-                context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-CA")
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, locale="fr-CA", storage_state=state
+                )
                 page = context.new_page()
-                log_in(page, args.base, username)
+                if state is None:
+                    log_in(page, args.base, username)
+                    state = context.storage_state()
                 page.goto(f"{args.base}{path}")
+                if path.endswith("/consultation/status/"):
+                    page.get_by_label("Numéro d'assurance maladie").fill(JULIE_NAM)
+                    page.locator("main form button[type=submit]").first.click()
+                assert "/accounts/" not in page.url or "/accounts/" in path, f"not logged in: {page.url}"
                 target = args.out / f"{name}-{width}.png"
                 page.screenshot(path=str(target), full_page=args.full_page or width == 375)
                 print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
