@@ -37,7 +37,7 @@ def look_up(client, nam: str = NAM_TREMBLAY, drug: str = "", language: str = "fr
 
 
 def sent_dates(response) -> list[str]:
-    return re.findall(r"<td>(\d{1,2} \w+ \d{4})</td>", main(response))
+    return re.findall(r"<td>(\d{1,2}(?:er)? \w+ \d{4})</td>", main(response))
 
 
 @pytest.mark.django_db
@@ -111,6 +111,7 @@ def test_any_prescriber_and_only_the_status_fields(pharmacist, prescriber, other
         "authorized_end",
         "authorized_quantity",
         "prescriber_name",
+        "written_in",  # the prescriber's language, for the lang attribute of the quantity in their words
     }
     flat = repr([dataclasses.asdict(line) for line in lines])
     for secret in (CLINICAL, QUESTION, REASONS, "5 mg deux fois par jour", "Tremblay"):
