@@ -90,9 +90,12 @@ def test_removing_an_assistant_asks_for_a_confirmation_first(prescriber, collabo
 @pytest.mark.django_db
 def test_a_missing_answer_names_its_field(prescriber):
     client = client_for(prescriber)
+    page = client.post("/fr/accounts/assistants/add/", {}).content.decode()
+    assert "Ce champ est obligatoire." not in page  # Django's generic message, which names nothing
+    assert re.search(r'class="error-message"[^>]*>.*?Remplissez « [^»]+ »\.', page, re.DOTALL)
+    # A form's own wording stays as it is (the NAM field says what to enter).
     page = client.post("/fr/consultation/", {"nam": "", "drug": ""}).content.decode()
-    assert "Ce champ est obligatoire." not in page
-    assert "Remplissez « Numéro d&#x27;assurance maladie (NAM) »." in page
+    assert "Entrez le numéro d&#x27;assurance maladie." in page
 
 
 @pytest.mark.django_db

@@ -47,11 +47,14 @@ def written_in(language: str | None) -> SafeString:
 def naming(error: str, bound_field: Any) -> str:
     """{{ error|naming:field }}: Django's generic "This field is required." names the field instead
     ("Fill in « Drug »."), so that a message read alone (a screen reader, the error summary) says where."""
+    from django import forms
+
     field = getattr(bound_field, "field", None)
     if field is None:
         return error
-    required = str(field.error_messages.get("required", ""))
-    if str(error) != required:
+    # Only Django's generic message: a form's own wording ("Choose at least one reason") stays.
+    generic = str(forms.Field.default_error_messages["required"])
+    if str(error) != generic:
         return error
     return required_message(field, str(bound_field.label))
 
