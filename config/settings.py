@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pme.portal.context_processors.navigation",
             ],
+            # Dates and numbers in the page's language in every template (pme/core/templatetags/pme.py).
+            "builtins": ["pme.core.templatetags.pme"],
         },
     }
 ]

@@ -4,3 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+# A production server never serves a database that holds the demo accounts (pme/portal/checks.py).
+from pme.portal.checks import refuse_demo_accounts_in_production  # noqa: E402
+
+refuse_demo_accounts_in_production()

@@ -1,4 +1,5 @@
-"""Demo data of the audit trail: one registered confidentiality incident, so the register is not empty."""
+"""Demo data of the audit trail: two registered confidentiality incidents, one entered by the French-
+speaking privacy officer and one by the English-speaking one, each in its author's language."""
 
 from __future__ import annotations
 
@@ -11,36 +12,70 @@ from django.utils import timezone
 from pme.audit.models import ConfidentialityIncident, HarmRisk
 from pme.audit.services import create_incident
 
-PRIVACY_OFFICER_USERNAME = "CE100004"  # pme/portal/demo.py
-
-
-def seed(stdout: Any) -> None:
-    if ConfidentialityIncident.objects.exists():
-        stdout.write("Demo incidents: already there.")
-        return
-    officer = get_user_model().objects.filter(username=PRIVACY_OFFICER_USERNAME).first()
-    if officer is None:
-        return
-    today = timezone.localdate()
-    create_incident(
-        actor=officer,
-        values={
-            "occurred_on": today - dt.timedelta(days=12),
-            "occurred_until": None,
-            "discovered_on": today - dt.timedelta(days=10),
+INCIDENTS = (
+    (
+        "CE100004",
+        12,
+        {
             "description": "Une lettre de décision a été envoyée par télécopieur à la mauvaise clinique.",
             "information_concerned": "Nom, NAM, médicament demandé et décision pour une personne assurée.",
             "persons_count": 1,
-            "persons_count_estimated": False,
             "harm_risk": HarmRisk.NO,
             "risk_assessment": (
                 "La clinique destinataire a confirmé par écrit la destruction du document le jour même ; "
-                "risque de préjudice sérieux jugé faible."
+                "le risque de préjudice sérieux est jugé faible."
             ),
-            "commission_notified_on": None,
-            "persons_notified_on": None,
             "notifications_details": "Aucun avis requis : pas de risque de préjudice sérieux.",
             "measures_taken": "Rappel de la procédure de vérification des numéros de télécopieur.",
         },
-    )
-    stdout.write("Demo incidents: 1 created.")
+    ),
+    (
+        "CE100005",
+        4,
+        {
+            "description": (
+                "A reviewer opened the requests of an insured person who shares the name of a relative, "
+                "without a request to assess."
+            ),
+            "information_concerned": "Name, health insurance number and the drugs asked for, for one person.",
+            "persons_count": 1,
+            "harm_risk": HarmRisk.UNDER_ASSESSMENT,
+            "risk_assessment": (
+                "The access was found by the unusual-access signals the next morning; the reviewer's "
+                "statement is awaited before the risk is assessed."
+            ),
+            "notifications_details": "",
+            "measures_taken": "Access reviewed with the reviewer's manager; reminder of the rules of access.",
+        },
+    ),
+)
+
+
+def seed(stdout: Any) -> None:
+    import time_machine  # a development dependency, like the demo itself
+
+    if ConfidentialityIncident.objects.exists():
+        stdout.write("Demo incidents: already there.")
+        return
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[i[0] for i in INCIDENTS])}
+    made = 0
+    for username, days_ago, values in INCIDENTS:
+        officer = users.get(username)
+        if officer is None:
+            continue
+        today = timezone.localdate()
+        with time_machine.travel(timezone.now() - dt.timedelta(days=days_ago - 2, hours=3), tick=False):
+            create_incident(
+                actor=officer,
+                values={
+                    "occurred_on": today - dt.timedelta(days=days_ago),
+                    "occurred_until": None,
+                    "discovered_on": today - dt.timedelta(days=days_ago - 1),
+                    "persons_count_estimated": False,
+                    "commission_notified_on": None,
+                    "persons_notified_on": None,
+                    **values,
+                },
+            )
+        made += 1
+    stdout.write(f"Demo incidents created: {made}.")

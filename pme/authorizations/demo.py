@@ -1,31 +1,72 @@
-"""Demo requests: about 300 over the last 15 months, in every status, for the demo prescribers and a few
-dozen insured persons. Idempotent: nothing is added when the demo requests are already there.
+"""Demo requests, the authorizations side: insured persons, the answers to a case's criteria, the form a
+prescriber fills (in their own language), and the small PDF reports attached where a text cites one.
 
-Dates are spread over 15 months by setting the workflow timestamps after the services ran (they are not
-part of what the prescriber sent, so the database guards allow it); content never changes after sending.
+The requests themselves are played by pme/review/demo.py, month after month through the real services,
+because a request's life needs the review's decisions (an app may not import the apps above it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.core.files.uploadedfile import SimpleUploadedFile
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.units import cm
+from reportlab.pdfgen import canvas
 
 from pme.accounts.models import User
-from pme.audit.codes import AuditCode
-from pme.authorizations.lifecycle import Action, Status
-from pme.authorizations.models import AuthorizationRequest, RequestKind, TimelineEntry
-from pme.authorizations.services import DraftInput, TreatmentInput, save_draft, submit_request
-from pme.authorizations.transitions import transition
+from pme.authorizations.demo_cases import PRIOR_LISTS, Case, ExceptionalCase, Prior
+from pme.authorizations.models import RequestKind, RequestType, Urgency
+from pme.authorizations.services import DraftInput, TreatmentInput
+from pme.catalogue.criteria import Outcome, evaluate
 from pme.core.nam import NAM
-from pme.core.timeutils import local_today
 
-TARGET = 300
-PRESCRIBERS = ("dre.tremblay", "dr.gagnon", "ips.lavoie")
-REVIEWER = "CE100001"
+FEMALE_NAMES = [
+    "Julie",
+    "Sophie",
+    "Isabelle",
+    "Nathalie",
+    "Chantal",
+    "Lucie",
+    "Manon",
+    "Sylvie",
+    "Louise",
+    "Geneviève",
+    "Catherine",
+    "Émilie",
+    "Marie-Ève",
+    "Josée",
+    "France",
+    "Diane",
+    "Léa",
+    "Camille",
+]
+MALE_NAMES = [
+    "Marc",
+    "Luc",
+    "Pierre",
+    "Michel",
+    "André",
+    "Denis",
+    "Alain",
+    "Yves",
+    "Guy",
+    "Jean",
+    "François",
+    "Stéphane",
+    "Sébastien",
+    "Mathieu",
+    "Gilles",
+    "Réjean",
+    "Louis",
+    "Olivier",
+]
 SURNAMES = [
     "Tremblay",
     "Gagnon",
@@ -52,233 +93,314 @@ SURNAMES = [
     "Cloutier",
     "Dubé",
     "Poirier",
+    "Nguyen",
+    "Thibault",
+    "Lapointe",
+    "Desjardins",
+    "Ménard",
 ]
-FIRST_NAMES = [
-    "Julie",
-    "Marc",
-    "Sophie",
-    "Luc",
-    "Isabelle",
-    "Pierre",
-    "Nathalie",
-    "Michel",
-    "Chantal",
-    "André",
-    "Lucie",
-    "Denis",
-    "Manon",
-    "Alain",
-    "Sylvie",
-    "Yves",
-    "Louise",
-    "Guy",
-]
-# Julie Tremblay (TREM 8553 1512), Dre Tremblay's patient: (days since sending, status). The panorama of
-# Dre Tremblay and of her assistant shows the first five (within 90 days), not the last two.
-JULIE = [
-    (3, Status.SUBMITTED),
-    (12, Status.INFORMATION_REQUESTED),
-    (30, Status.ACCEPTED),
-    (60, Status.REFUSED),
-    (89, Status.IN_REVIEW),
-    (95, Status.ACCEPTED),
-    (200, Status.REFUSED),
-]
-# Share of requests per final status (the rest of the pipeline is derived from it).
-STATUS_MIX = [
-    (Status.ACCEPTED, 40),
-    (Status.REFUSED, 12),
-    (Status.SUBMITTED, 14),
-    (Status.IN_REVIEW, 10),
-    (Status.INFORMATION_REQUESTED, 8),
-    (Status.WITHDRAWN, 6),
-    (Status.DRAFT, 10),
-]
+JULIE_NAM = "TREM85531512"  # Julie Tremblay, born 15 March 1985: the README's panorama try-out
 
 
-def _strip(text: str) -> str:
-    import unicodedata
+@dataclass
+class Person:
+    nam: NAM
+    last: str
+    first: str
+    birth: dt.date
+    sex: str
 
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").upper()
-
-
-def demo_persons(rng: random.Random, count: int = 60) -> list[dict[str, Any]]:
-    persons = [
-        {
-            "nam": NAM.parse("TREM85531512"),
-            "last": "Tremblay",
-            "first": "Julie",
-            "birth": dt.date(1985, 3, 15),
-        }
-    ]
-    while len(persons) < count:
-        last, first = rng.choice(SURNAMES), rng.choice(FIRST_NAMES)
-        birth = dt.date(rng.randint(1935, 2012), rng.randint(1, 12), rng.randint(1, 28))
-        female = rng.random() < 0.5
-        letters = (_strip(last)[:3] + _strip(first)[0]).ljust(4, "X")
-        month = birth.month + (50 if female else 0)
-        raw = f"{letters}{birth.year % 100:02d}{month:02d}{birth.day:02d}{rng.randint(10, 99)}"
-        persons.append({"nam": NAM.parse(raw), "last": last, "first": first, "birth": birth})
-    return persons
+    def age_on(self, day: dt.date) -> int:
+        return day.year - self.birth.year - ((day.month, day.day) < (self.birth.month, self.birth.day))
 
 
-def seed(stdout: Any) -> None:
-    prescribers = list(User.objects.filter(username__in=PRESCRIBERS).order_by("username"))
-    reviewer = User.objects.filter(username=REVIEWER).first()
-    if len(prescribers) < len(PRESCRIBERS) or reviewer is None:
-        stdout.write("Demo requests: skipped (demo users missing).")
-        return
-    existing = AuthorizationRequest.objects.filter(prescriber__in=prescribers).count()
-    if existing >= TARGET:
-        stdout.write(f"Demo requests: {existing} already there.")
-        return
-    from pme.catalogue.models import Indication
+def julie() -> Person:
+    return Person(NAM.parse(JULIE_NAM), "Tremblay", "Julie", dt.date(1985, 3, 15), "f")
 
-    indications = list(
-        Indication.objects.filter(effective_to__isnull=True)
-        .select_related("drug")
-        .prefetch_related("criteria")
-        .order_by("pk")
+
+def _letters(text: str) -> str:
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return "".join(c for c in plain.upper() if c.isalpha())
+
+
+def new_person(
+    rng: random.Random, *, ages: tuple[int, int], sex: str, on: dt.date, taken: set[str]
+) -> Person:
+    """A person of the given sex ("" for either) aged within `ages` on `on`, with a NAM that follows the
+    card's rules (surname, first name, birth date, +50 on the month for women)."""
+    sex = sex or rng.choice("fm")
+    while True:
+        age = rng.randint(*ages)
+        birth = on - dt.timedelta(days=age * 365 + rng.randint(15, 340))
+        last = rng.choice(SURNAMES)
+        first = rng.choice(FEMALE_NAMES if sex == "f" else MALE_NAMES)
+        month = birth.month + (50 if sex == "f" else 0)
+        raw = f"{(_letters(last)[:3] + _letters(first)[0]).ljust(4, 'X')}{birth.year % 100:02d}{month:02d}"
+        raw += f"{birth.day:02d}{rng.randint(10, 99)}"
+        if raw not in taken:
+            taken.add(raw)
+            return Person(NAM.parse(raw), last, first, birth, sex)
+
+
+def language_of(user: User) -> int:
+    """Index of the user's language in a case's (French, English) texts."""
+    return 1 if user.language == "en" else 0
+
+
+def _number(value: Decimal, index: int) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",") if index == 0 else text
+
+
+DERIVED = {
+    "adult": lambda age, sex: age >= 18,
+    "age-65": lambda age, sex: age >= 65,
+    "under-18": lambda age, sex: age < 18,
+    "postmenopausal": lambda age, sex: sex == "f" and age >= 50,
+}
+
+
+def _default_range(criterion: Any, met: bool) -> tuple[float, float]:
+    t = float(criterion.threshold)
+    above = criterion.comparison in ("ge", "gt")
+    if met:
+        return (t + (0.01 if criterion.comparison == "gt" else 0), t * 1.5 + 1) if above else (t * 0.6, t)
+    return (max(0.0, t * 0.6), t * 0.95) if above else (t * 1.1, t * 1.4 + 1)
+
+
+def _number_answer(criterion: Any, case: Case, met: bool, rng: random.Random) -> Decimal:
+    low, high = (case.numbers.get(criterion.key) or (None, None))[0 if met else 1] or _default_range(
+        criterion, met
     )
-    rng = random.Random(2026)  # noqa: S311 (reproducible demo data, not a secret)
-    persons = demo_persons(rng)
-    statuses = [s for s, weight in STATUS_MIX for _ in range(weight)]
-    today = local_today()
-    created = 0
-    tremblay = next(p for p in prescribers if p.username == "dre.tremblay")
-    for i in range(existing, TARGET):
-        indication = rng.choice(indications) if indications and rng.random() < 0.85 else None
-        if i < len(JULIE):  # a person to try the panorama on: requests at known ages, in several statuses
-            days, status = JULIE[i]
-            person, prescriber = persons[0], tremblay
-            sent = timezone.now() - dt.timedelta(days=days, hours=1)
-        else:
-            person = rng.choice(persons)
-            prescriber = prescribers[i % len(prescribers)]
-            status = rng.choice(statuses)
-            sent = timezone.now() - dt.timedelta(days=rng.randint(0, 455), hours=rng.randint(0, 23))
-        with transaction.atomic():
-            _one(prescriber, reviewer, person, indication, status, sent, today, rng)
-        created += 1
-        if created % 50 == 0:
-            stdout.write(f"  demo requests: {created}/{TARGET - existing}")
-    stdout.write(f"Demo requests created: {created}.")
+    integral = (
+        float(criterion.threshold).is_integer() and float(low).is_integer() and float(high).is_integer()
+    )
+    value = (
+        Decimal(rng.randint(int(low), int(high)))
+        if integral
+        else Decimal(str(round(rng.uniform(low, high), 1)))
+    )
+    return value
 
 
-def _answers(indication: Any, rng: random.Random, meet: bool) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    for criterion in indication.criteria.all():
-        satisfying = list(criterion.satisfying_values or [])
-        if criterion.kind == "yes_no":
-            answers[criterion.key] = (
-                satisfying[0] if (meet and satisfying) else (not satisfying[0] if satisfying else False)
-            )
-        elif criterion.kind == "choice" and criterion.choices:
-            values = [c["value"] for c in criterion.choices]
-            answers[criterion.key] = satisfying[0] if meet and satisfying else rng.choice(values)
-        elif criterion.kind == "number" and criterion.threshold is not None:
-            delta = 1 if criterion.comparison in ("ge", "gt") else -1
-            value = criterion.threshold + (delta if meet else -delta)
-            answers[criterion.key] = str(value)
-        elif criterion.kind == "date" and criterion.threshold is not None:
-            days = int(criterion.threshold)
-            answers[criterion.key] = (
-                local_today()
-                - dt.timedelta(days=max(0, days - 1) if criterion.comparison == "within_days" else days + 1)
-            ).isoformat()
-        elif criterion.kind == "previous_treatments":
-            count = int(criterion.threshold or 1)
-            answers[criterion.key] = [{"drug": f"drug {n}", "outcome": "ineffective"} for n in range(count)]
-        elif criterion.kind == "text":
-            answers[criterion.key] = "Clinical context described in the attached report."
-    return answers
+def _one_answer(
+    criterion: Any, case: Case, met: bool, person: Person, sent: dt.date, rng: random.Random, index: int
+) -> Any:
+    age = person.age_on(sent)
+    if criterion.key in DERIVED and criterion.kind == "yes_no":
+        return DERIVED[criterion.key](age, person.sex)
+    satisfying = list(criterion.satisfying_values or [])
+    if criterion.kind == "yes_no":
+        return satisfying[0] if met else not satisfying[0]
+    if criterion.kind == "number":
+        if criterion.key == "age":
+            return str(age)
+        return f"{_number_answer(criterion, case, met, rng)}"
+    if criterion.kind == "choice":
+        options = case.choices.get(criterion.key)
+        if options:
+            return rng.choice(options[0 if met else 1])
+        values = [c["value"] for c in criterion.choices]
+        pool = [v for v in values if (v in satisfying) == met] or values
+        return rng.choice(pool)
+    if criterion.kind == "date":
+        days = int(criterion.threshold)
+        ago = (
+            rng.randint(3, max(3, days - 3)) if met == (criterion.comparison == "within_days") else days + 12
+        )
+        return (sent - dt.timedelta(days=ago)).isoformat()
+    if criterion.kind == "previous_treatments":
+        tried = PRIOR_LISTS.get(criterion.key, ())
+        needed = int(criterion.threshold or 1)
+        if met:
+            return [{"drug": p.drug[index], "outcome": p.outcome} for p in tried]
+        if needed > 1:  # fewer failures than needed
+            return [{"drug": p.drug[index], "outcome": p.outcome} for p in tried[: needed - 1]]
+        return [{"drug": p.drug[index], "outcome": "other"} for p in tried[:1]]  # stopped, but not a failure
+    if criterion.kind == "text":
+        return (
+            "" if criterion.required_for_automatic is False and "other" in criterion.key else case.note[index]
+        )
+    return None
 
 
-def _one(
-    prescriber: User,
-    reviewer: User,
-    person: dict[str, Any],
+def answers_for(
     indication: Any,
-    status: str,
-    sent: dt.datetime,
-    today: dt.date,
+    case: Case,
+    *,
+    person: Person,
+    sent: dt.date,
+    mode: str,
     rng: random.Random,
-) -> None:
-    meet = status == Status.ACCEPTED and rng.random() < 0.5
-    start = sent.date() + dt.timedelta(days=7)
-    data = DraftInput(
-        kind=RequestKind.EXCEPTION_DRUG if indication else RequestKind.EXCEPTIONAL_PATIENT,
-        nam=person["nam"],
-        insured_last_name=person["last"],
-        insured_first_name=person["first"],
-        insured_birth_date=person["birth"],
-        drug=indication.drug if indication else None,
+    index: int,
+    fail: str = "",
+) -> dict[str, Any]:
+    """Answers that meet the indication (`mode` "met" or "review") or fail exactly one of its counted
+    criteria (`mode` "not_met", the criterion `fail` when given). Alternatives of a group are answered
+    like a person has them: one of them true, the others not."""
+    criteria = list(indication.criteria.all())
+    for _attempt in range(40):
+        answers: dict[str, Any] = {}
+        groups: dict[str, list[Any]] = {}
+        for criterion in criteria:
+            if criterion.group:
+                groups.setdefault(criterion.group, []).append(criterion)
+        counted = [
+            c for c in criteria if c.required_for_automatic and c.key not in DERIVED and c.key != "age"
+        ]
+        target = None
+        if mode == "not_met" and counted:
+            target = next((c for c in counted if c.key == fail), None) or rng.choice(counted)
+        failing_group = target.group if target is not None else ""
+        chosen_in_group = {name: rng.choice(members) for name, members in groups.items()}
+        for criterion in criteria:
+            if criterion.key == "sensor-use":
+                continue  # asked only on a renewal
+            met = True
+            if criterion.group:
+                met = criterion.group != failing_group and chosen_in_group[criterion.group] is criterion
+            elif target is not None and criterion is target:
+                met = False
+            answers[criterion.key] = _one_answer(criterion, case, met, person, sent, rng, index)
+        for name, members in groups.items():  # a derived alternative that holds makes the others moot
+            derived = [
+                m for m in members if m.key in DERIVED and answers[m.key] in (m.satisfying_values or [])
+            ]
+            if derived and name != failing_group:
+                for member in members:
+                    if member.key not in DERIVED:
+                        answers[member.key] = _one_answer(member, case, False, person, sent, rng, index)
+        overall = evaluate(indication, answers, reference_date=sent).overall
+        if (mode == "not_met") == (overall is Outcome.NOT_MET):
+            return answers
+    raise RuntimeError(f"no answers in mode {mode} for {indication}")
+
+
+def fill(text: str, answers: dict[str, Any], index: int) -> str:
+    """The case's text with `{key}` replaced by the answers (numbers in the language's format)."""
+    for key, value in answers.items():
+        if isinstance(value, str) and value.replace(".", "", 1).isdigit():
+            value = _number(Decimal(value), index)
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def requested_duration(indication: Any, case: Case) -> tuple[int, str]:
+    if indication is not None and indication.initial_duration:
+        return indication.initial_duration, indication.duration_unit
+    return case.months, "months"
+
+
+def draft_input(
+    *,
+    case: Case,
+    indication: Any,
+    person: Person,
+    answers: dict[str, Any],
+    index: int,
+    start: dt.date,
+    urgent: bool,
+    attached: bool,
+    request_type: str = RequestType.FIRST,
+) -> DraftInput:
+    amount, unit = requested_duration(indication, case)
+    note = fill(case.note[index], answers, index)
+    if attached:
+        note += " Rapport ci-joint." if index == 0 else " Report attached."
+    treatments = list(case.previous)
+    return DraftInput(
+        kind=RequestKind.EXCEPTION_DRUG,
+        nam=person.nam,
+        insured_last_name=person.last,
+        insured_first_name=person.first,
+        insured_birth_date=person.birth,
+        request_type=request_type,
+        drug=indication.drug,
         indication=indication,
-        answers=_answers(indication, rng, meet) if indication else {},
-        drug_description=""
-        if indication
-        else rng.choice(
-            ["cannabidiol 100 mg/mL oral solution", "mexiletine 200 mg capsule", "nitisinone 10 mg capsule"]
-        ),
+        answers=answers,
         requested_start=start,
-        requested_duration=rng.choice([3, 6, 12]),
-        dosage="as prescribed on the attached form",
-        quantity=rng.choice(["30 tablets", "1 pen a month", "2 syringes a month"]),
-        urgency=(urgency := "urgent" if rng.random() < 0.1 else "standard"),
-        urgency_reason="hospital discharge planned this week" if urgency == "urgent" else "",
-        condition="" if indication else "rare condition, confirmed by a specialist",
-        alternatives_unusable="" if indication else "listed alternatives not tolerated",
-        seriousness="" if indication else "risk of hospitalization",
-        expected_benefit="" if indication else "fewer hospital stays",
-        previous_treatments=[TreatmentInput("metformin", "ineffective", "6 months")],
+        requested_duration=amount,
+        requested_duration_unit=unit,
+        dosage=case.dosage[index],
+        quantity=case.quantity[index],
+        urgency=Urgency.URGENT if urgent else Urgency.STANDARD,
+        urgency_reason=case.urgent[index] if urgent and case.urgent else "",
+        clinical_notes=note,
+        previous_treatments=[_treatment(p, index) for p in treatments],
     )
-    draft = save_draft(actor=prescriber, prescriber=prescriber, data=data).auth_request
-    if status == Status.DRAFT:
-        return
-    request = submit_request(actor=prescriber, request_id=draft.pk).auth_request
-    if request.status == Status.SUBMITTED:
-        if status == Status.WITHDRAWN:
-            transition(request, Action.WITHDRAW, actor=prescriber, code=AuditCode.REQUEST_WITHDRAWN)
-        elif status in (Status.IN_REVIEW, Status.INFORMATION_REQUESTED, Status.ACCEPTED, Status.REFUSED):
-            request.assigned_to = reviewer
-            transition(request, Action.TAKE, actor=reviewer, code=AuditCode.REQUEST_TAKEN)
-            if status == Status.INFORMATION_REQUESTED:
-                transition(
-                    request,
-                    Action.REQUEST_INFORMATION,
-                    actor=reviewer,
-                    note="Please attach the latest specialist report.",
-                    code=AuditCode.INFORMATION_REQUESTED,
-                )
-            elif status == Status.ACCEPTED:
-                request.authorized_start = request.requested_start
-                request.authorized_end = (request.requested_start or today) + dt.timedelta(days=364)
-                request.authorized_quantity = request.quantity
-                request.decided_at = timezone.now()
-                transition(request, Action.ACCEPT, actor=reviewer, code=AuditCode.REQUEST_ACCEPTED)
-            elif status == Status.REFUSED:
-                request.decided_at = timezone.now()
-                transition(
-                    request,
-                    Action.REFUSE,
-                    actor=reviewer,
-                    note="The recognized indication's criteria are not met.",
-                    code=AuditCode.REQUEST_REFUSED,
-                )
-    # Spread the workflow timestamps over the past (not the sent content, which stays frozen).
-    decided = sent + dt.timedelta(days=rng.randint(1, 6))
-    AuthorizationRequest.objects.filter(pk=request.pk).update(
-        submitted_at=sent,
-        decided_at=decided if request.status in (Status.ACCEPTED, Status.REFUSED) else None,
-        queued_since=sent if request.queue_rank is not None else None,  # the queue waits from the sending
+
+
+def _treatment(prior: Prior, index: int) -> TreatmentInput:
+    return TreatmentInput(prior.drug[index], prior.outcome, prior.duration[index], prior.details[index])
+
+
+def exceptional_input(*, case: ExceptionalCase, person: Person, index: int, start: dt.date) -> DraftInput:
+    return DraftInput(
+        kind=RequestKind.EXCEPTIONAL_PATIENT,
+        nam=person.nam,
+        insured_last_name=person.last,
+        insured_first_name=person.first,
+        insured_birth_date=person.birth,
+        drug_description=case.drug,
+        requested_start=start,
+        requested_duration=12,
+        requested_duration_unit="months",
+        dosage=case.dosage[index],
+        quantity=case.quantity[index],
+        condition=case.condition[index],
+        alternatives_unusable=case.alternatives[index],
+        seriousness=case.seriousness[index],
+        expected_benefit=case.benefit[index],
     )
-    TimelineEntry.objects.filter(auth_request=request, action=Action.TRANSMIT).update(at=sent)
-    TimelineEntry.objects.filter(auth_request=request).exclude(action=Action.TRANSMIT).update(at=decided)
-    if request.status == Status.ACCEPTED and request.automated:
-        end = request.authorized_end
-        if end is not None:
-            shift = (sent.date() + dt.timedelta(days=7)) - (request.authorized_start or sent.date())
-            AuthorizationRequest.objects.filter(pk=request.pk).update(
-                authorized_start=request.authorized_start + shift if request.authorized_start else None,
-                authorized_end=end + shift,
-            )
+
+
+REPORT_TITLES = ("Rapport clinique", "Clinical report")
+REPORT_LABELS = (
+    ("Personne assurée", "NAM", "Date", "Prescripteur", "Résultats"),
+    ("Insured person", "NAM", "Date", "Prescriber", "Results"),
+)
+
+
+def report_pdf(
+    *,
+    lines: str,
+    person: Person,
+    prescriber: User,
+    clinic: str,
+    day: str,
+    index: int,
+) -> SimpleUploadedFile:
+    """A one-page PDF report (reportlab) with the results the request's note cites."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=LETTER, pageCompression=1)
+    title = REPORT_TITLES[index]
+    pdf.setTitle(title)
+    _width, height = LETTER
+    y = height - 2.5 * cm
+    pdf.setFont("Helvetica-Bold", 13)
+    pdf.drawString(2.5 * cm, y, clinic)
+    y -= 1.0 * cm
+    pdf.setFont("Helvetica-Bold", 15)
+    pdf.drawString(2.5 * cm, y, title)
+    y -= 1.0 * cm
+    labels = REPORT_LABELS[index]
+    pdf.setFont("Helvetica", 11)
+    for label, value in zip(
+        labels[:4],
+        (f"{person.first} {person.last}", person.nam.formatted(), day, prescriber.get_full_name()),
+        strict=True,
+    ):
+        pdf.drawString(2.5 * cm, y, f"{label} : {value}" if index == 0 else f"{label}: {value}")
+        y -= 0.6 * cm
+    y -= 0.4 * cm
+    pdf.setFont("Helvetica-Bold", 12)
+    pdf.drawString(2.5 * cm, y, labels[4])
+    y -= 0.7 * cm
+    pdf.setFont("Helvetica", 11)
+    for line in lines.split("\n"):
+        pdf.drawString(3.0 * cm, y, line)
+        y -= 0.6 * cm
+    pdf.showPage()
+    pdf.save()
+    name = ("rapport-clinique.pdf", "clinical-report.pdf")[index]
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")

@@ -88,6 +88,7 @@ class StatusLine:
     authorized_end: dt.date | None
     authorized_quantity: str
     prescriber_name: str
+    written_in: str = ""  # the prescriber's language: the authorized quantity is in their words
 
 
 STATUS_FIELDS = (
@@ -101,6 +102,7 @@ STATUS_FIELDS = (
     "authorized_start",
     "authorized_end",
     "authorized_quantity",
+    "prescriber__language",
     "prescriber__first_name",
     "prescriber__last_name",
 )
@@ -134,6 +136,7 @@ def status_lookup(actor: User, nam: NAM, *, drug_query: str = "") -> tuple[list[
                 authorized_end=row["authorized_end"] if accepted else None,
                 authorized_quantity=row["authorized_quantity"] if accepted else "",
                 prescriber_name=f"{row['prescriber__first_name']} {row['prescriber__last_name']}".strip(),
+                written_in=row["prescriber__language"],
             )
         )
     return lines, person

@@ -7,3 +7,6 @@ class PortalConfig(AppConfig):
     name = "pme.portal"
     label = "portal"
     verbose_name = "Portal"
+
+    def ready(self) -> None:
+        from pme.portal import checks  # noqa: F401 (registers the system check)

@@ -1,10 +1,11 @@
-"""The demo world: believable people in every role. Later capabilities add their data here."""
+"""The demo world: believable people in every role, French- and English-speaking (`language`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 DEMO_PASSWORD = "exception-demo-2026"
+JOINED_DAYS_AGO = 475  # the demo accounts exist before the demo's fifteen months of requests
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "louis.gagnon@chu-nord.example",
         "en",
         extra={"profession": "specialist", "professional_number": "1765432"},
-        note="Spécialiste, another clinic",
+        note="Specialist, CHU Nord (English)",
     ),
     DemoPerson(
         "ips.lavoie",
@@ -63,7 +64,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Côté",
         "marc.cote@chu-nord.example",
         "en",
-        note="Assistant of Dr Gagnon",
+        note="Assistant of Dr Gagnon, CHU Nord (English)",
     ),
     DemoPerson(
         "pharm.bouchard",
@@ -82,7 +83,9 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "nadia.pelletier@regie.example",
         note="Pharmacienne évaluatrice",
     ),
-    DemoPerson("CE100002", "reviewer", "Paul", "Morin", "paul.morin@regie.example", "en", note="Reviewer"),
+    DemoPerson(
+        "CE100002", "reviewer", "Paul", "Morin", "paul.morin@regie.example", "en", note="Reviewer (English)"
+    ),
     DemoPerson(
         "CE100003",
         "access_admin",
@@ -98,5 +101,14 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Girard",
         "robert.girard@regie.example",
         note="Responsable de la protection des renseignements personnels",
+    ),
+    DemoPerson(
+        "CE100005",
+        "privacy_officer",
+        "Emily",
+        "Clarke",
+        "emily.clarke@regie.example",
+        "en",
+        note="Privacy officer (English)",
     ),
 )

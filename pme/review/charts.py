@@ -4,13 +4,16 @@ figures are always in a table next to it (the chart is never the only way to rea
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-WIDTH, HEIGHT = 720, 260
-LEFT, BOTTOM, TOP = 40, 60, 16
+WIDTH, PLOT_HEIGHT = 720, 184
+LEFT, TOP = 40, 16
+LABEL_ANGLE = 40  # degrees: month names ("septembre 2026") fit under their group, and inside the picture
+CHAR_WIDTH = 6.4  # px, the axis font (11 px) on average
 
 
 def _n(value: float) -> str:
@@ -28,7 +31,14 @@ def bar_chart(
     """Grouped bars: one group per label, one bar per series (CSS classes series-0, series-1...: the
     series are told apart by pattern and a legend, not by colour alone)."""
     peak = max([1, *[v for _name, values in series for v in values]])
-    plot_width, plot_height = WIDTH - LEFT - 10, HEIGHT - BOTTOM - TOP
+    # Room for the slanted labels: below the plot for the longest, on the left for the first one.
+    longest = max((len(str(label)) for label in labels), default=0) * CHAR_WIDTH
+    sin, cos = math.sin(math.radians(LABEL_ANGLE)), math.cos(math.radians(LABEL_ANGLE))
+    bottom = math.ceil(longest * sin) + 24
+    first_group = (WIDTH - LEFT - 10) / max(len(labels), 1)
+    left = max(LEFT, math.ceil(longest * cos - first_group / 2) + 6)
+    height = TOP + PLOT_HEIGHT + bottom
+    plot_width, plot_height = WIDTH - left - 10, PLOT_HEIGHT
     group = plot_width / max(len(labels), 1)
     bar = max(min(group * 0.8 / max(len(series), 1), 40), 2)
     parts: list[SafeString] = []
@@ -38,17 +48,17 @@ def bar_chart(
             format_html(
                 '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
                 '<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>',
-                LEFT,
+                left,
                 WIDTH - 10,
                 _n(y),
                 _n(y),
-                LEFT - 4,
+                left - 4,
                 _n(y + 4),
                 round(tick),
             )
         )
     for index, label in enumerate(labels):
-        x0 = LEFT + index * group + (group - bar * len(series)) / 2
+        x0 = left + index * group + (group - bar * len(series)) / 2
         for number, (name, values) in enumerate(series):
             value = values[index]
             h = value / peak * plot_height
@@ -68,11 +78,12 @@ def bar_chart(
             )
         parts.append(
             format_html(
-                '<text class="axis" x="{}" y="{}" text-anchor="end" transform="rotate(-35 {} {})">{}</text>',
-                _n(LEFT + index * group + group / 2),
-                HEIGHT - BOTTOM + 14,
-                _n(LEFT + index * group + group / 2),
-                HEIGHT - BOTTOM + 14,
+                '<text class="axis" x="{}" y="{}" text-anchor="end" transform="rotate(-{} {} {})">{}</text>',
+                _n(left + index * group + group / 2),
+                TOP + plot_height + 14,
+                LABEL_ANGLE,
+                _n(left + index * group + group / 2),
+                TOP + plot_height + 14,
                 label,
             )
         )
@@ -87,7 +98,7 @@ def bar_chart(
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>'
         '<figcaption><ul class="chart-legend">{}</ul></figcaption></figure>',
         WIDTH,
-        HEIGHT,
+        height,
         chart_id,
         chart_id,
         chart_id,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pme.accounts.http import AuthenticatedRequest
@@ -334,9 +335,9 @@ def metrics_page(request: AuthenticatedRequest) -> HttpResponse:
             description=_("Bar chart; the same figures are in the table below."),
             labels=labels,
             series=[
-                (_("Received"), [r.received for r in figures.by_month]),
-                (_("Accepted"), [r.accepted for r in figures.by_month]),
-                (_("Refused"), [r.refused for r in figures.by_month]),
+                (pgettext("requests counted", "Received"), [r.received for r in figures.by_month]),
+                (pgettext("requests counted", "Accepted"), [r.accepted for r in figures.by_month]),
+                (pgettext("requests counted", "Refused"), [r.refused for r in figures.by_month]),
             ],
         )
         context["backlog_chart"] = charts.bar_chart(

@@ -130,7 +130,7 @@ def test_codified_request_is_accepted_at_once_and_renewed(request, live_server, 
     main = page.locator("main").inner_text()
     assert "Acceptée" in main
     assert "automatiquement" in main
-    assert "1 décembre 2026" in main
+    assert "1er décembre 2026" in main  # the first of the month is written 1er
     assert "30 novembre 2027" in main
     assert_accessible(page)
 

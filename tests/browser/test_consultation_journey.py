@@ -159,7 +159,11 @@ def test_assistant_gets_access_and_sees_the_90_days_of_their_prescriber(
     try:
         log_in(other, base, "dre.tremblay", password)
         menu(other, "My assistants")
-        other.get_by_role("button", name="Remove Chantal Roy").click()
+        other.get_by_role("link", name="Remove Chantal Roy").click()  # asks for a confirmation first
+        assert other.locator("h1").inner_text() == "Remove Chantal Roy?"
+        assert_accessible(other)
+        other.get_by_role("button", name="Yes, remove Chantal Roy").click()
+        assert "Chantal Roy no longer has access to your requests." in other.locator("main").inner_text()
     finally:
         other.context.close()
 

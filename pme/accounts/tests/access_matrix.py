@@ -37,6 +37,7 @@ ROWS: dict[tuple[str, tuple[str, ...], str], dict[str, int]] = {
     # Prescribers
     ("accounts:collaborators", (), "GET"): rows(403, **PRESCRIBERS),
     ("accounts:delegation_invite", (), "GET"): rows(403, **PRESCRIBERS),
+    ("accounts:delegation_remove", ("@collaborator_delegation",), "GET"): rows(404, prescriber=200),
     ("accounts:delegation_remove", ("@collaborator_delegation",), "POST"): rows(404, prescriber=302),
     ("accounts:access_request_new", (), "GET"): rows(403, **PRESCRIBERS),
     ("accounts:access_request_detail", ("@access_request_awaiting",), "GET"): rows(404, prescriber=200),

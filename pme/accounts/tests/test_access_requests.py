@@ -10,12 +10,13 @@ from itertools import pairwise
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 
 from pme.accounts.models import AccessRequest, AccessRequestStatus, Delegation, Role, User
 from pme.accounts.selectors import can_consult_for, prescribers_for
 from pme.accounts.tests.factories import AccessRequestFactory
 from pme.audit.models import AuditEvent
+from pme.core.dates import long_date
 from tests.personas import client_for
 
 NEW = "/fr/accounts/access-requests/new/"
@@ -146,8 +147,7 @@ def test_queue_is_oldest_first_and_says_which_day_is_processed(access_admin, pre
     AccessRequestFactory.create(prescriber=other_prescriber, user_last_name="Zed")
     AccessRequestFactory.create(prescriber=prescriber, status=AccessRequestStatus.AWAITING_USER)
     html = client_for(access_admin).get("/en/accounts/regie/access-requests/").content.decode()
-    with translation.override("en"):
-        expected = formats.date_format(timezone.localtime(old.completed_at).date(), "DATE_FORMAT")
+    expected = long_date(timezone.localtime(old.completed_at).date(), "en")  # as every page writes dates
     assert f"Today we are processing requests received on {expected}." in html
     assert html.index("Roy") < html.index("Zed")
     assert len(re.findall(r"/accounts/regie/access-requests/\d+/", html)) == 2  # incomplete one not listed

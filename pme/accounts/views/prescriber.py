@@ -124,10 +124,13 @@ def access_request_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delegation_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """GET: the confirmation page (removing an assistant takes effect at once); POST: the removal."""
     user = current_user(request)
     delegation = access.get_delegation_of_prescriber(user, pk)
+    if request.method == "GET":
+        return render(request, "accounts/delegation_remove.html", {"delegation": delegation})
     delegations.remove_delegation(delegation, actor=user)
     messages.success(
         request,

@@ -76,7 +76,7 @@ def test_who_accessed_keeps_to_the_period(officer_client, accesses):
 @pytest.mark.parametrize(
     ("nam_text", "message"),
     [
-        ("", "Ce champ est obligatoire."),
+        ("", "Remplissez « Numéro d&#x27;assurance maladie (NAM) »."),
         ("TREM 8503", "4 lettres et 8 chiffres"),
         ("TREM 8513 1512", "Le mois de ce numéro"),
     ],

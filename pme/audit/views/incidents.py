@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Field
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -20,6 +19,7 @@ from pme.audit.access import audited_read, privacy_officer_required
 from pme.audit.forms import IncidentForm
 from pme.audit.models import INCIDENT_FIELDS, ConfidentialityIncident, HarmRisk
 from pme.audit.services import create_incident, update_incident
+from pme.core.dates import long_date
 
 
 def _field(name: str) -> Field[Any, Any]:
@@ -41,12 +41,16 @@ def _display(name: str, value: Any) -> str:
         return str(dict(HarmRisk.choices).get(value, value))
     if _field(name).get_internal_type() == "DateField":
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-        return date_format(day, "j F Y")
+        return long_date(day)
     return str(value)
 
 
-def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(field_label(name), _display(name, data.get(name))) for name in INCIDENT_FIELDS]
+def _rows(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(label, value, written): `written` for the officer's own words (shown with their language)."""
+    return [
+        (field_label(name), _display(name, data.get(name)), _field(name).get_internal_type() == "TextField")
+        for name in INCIDENT_FIELDS
+    ]
 
 
 @never_cache

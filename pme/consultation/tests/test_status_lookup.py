@@ -37,7 +37,7 @@ def look_up(client, nam: str = NAM_TREMBLAY, drug: str = "", language: str = "fr
 
 
 def sent_dates(response) -> list[str]:
-    return re.findall(r"<td>(\d{1,2} \w+ \d{4})</td>", main(response))
+    return re.findall(r"<td>(\d{1,2}(?:er)? \w+ \d{4})</td>", main(response))
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_requests_valid_or_sent_in_12_months_across_a_daylight_saving_change(pha
     refuse(sent_at(local(2024, 2, 3, 9), prescriber), REASONS)
     with time_machine.travel(now, tick=False):
         response = look_up(client_for(pharmacist))
-    assert sent_dates(response) == ["8 mars 2025", "1 février 2024"]
+    assert sent_dates(response) == ["8 mars 2025", "1er février 2024"]
     html = main(response)
     assert "2 stylos par mois" in html
     assert "du 8 mars 2024 au 8 mars 2026" in html
@@ -111,6 +111,7 @@ def test_any_prescriber_and_only_the_status_fields(pharmacist, prescriber, other
         "authorized_end",
         "authorized_quantity",
         "prescriber_name",
+        "written_in",  # the prescriber's language, for the lang attribute of the quantity in their words
     }
     flat = repr([dataclasses.asdict(line) for line in lines])
     for secret in (CLINICAL, QUESTION, REASONS, "5 mg deux fois par jour", "Tremblay"):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from pme.review import services
-from pme.review.letters import _block, decision_letter
+from pme.review.letters import _block, content_of, decision_letter
 from pme.review.tests.factories import reason, sent_for_review, taken
 from tests.personas import client_for
 
@@ -28,7 +28,7 @@ def test_the_refusal_letter_states_the_reasons_and_the_six_month_review_right(pr
         expected_version=request.row_version,
     )
     with translation.override("fr"):
-        heading, lines = _block(decision)
+        heading, lines = _block(decision.auth_request, content_of(decision), "fr")
     text = "\n".join(lines)
     assert heading == "Autorisation de paiement : refusée"
     assert "critère non rempli : Au moins 2 exacerbations?" in text

@@ -1,55 +1,70 @@
-"""Creates the demo world, idempotently, and prints the demo logins."""
+"""Creates the demo world, idempotently, and prints the demo logins. Development settings only."""
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import import_module
 from typing import Any
 
-from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from pme.accounts.models import User
 from pme.accounts.services import create_user
-from pme.portal.demo import DEMO_PASSWORD, DEMO_PEOPLE
+from pme.core.timeutils import now
+from pme.portal.demo import DEMO_PASSWORD, DEMO_PEOPLE, JOINED_DAYS_AGO
+
+# The apps' demo data, in the order of the world's own time: the drug list, the people's links and
+# access requests, fifteen months of requests and decisions, then this month's incidents. Each module
+# defines `seed(stdout)`, idempotent like this command (tests/test_seed_demo.py checks the list is whole).
+SEEDS = (
+    "pme.catalogue.demo",
+    "pme.accounts.demo",
+    "pme.review.demo",
+    "pme.audit.demo",
+)
 
 
 class Command(BaseCommand):
-    help = "Create (or complete) the demo data and print the demo logins. Safe to run again."
+    help = "Create (or complete) the demo data and print the demo logins. DEBUG only. Safe to run again."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created = 0
-        for person in DEMO_PEOPLE:
-            if User.objects.filter(username=person.username).exists():
-                continue
-            create_user(
-                actor=None,
-                role=person.role,
-                username=person.username,
-                email=person.email,
-                password=DEMO_PASSWORD,
-                language=person.language,
-                first_name=person.first_name,
-                last_name=person.last_name,
-                profession=person.extra.get("profession"),
-                professional_number=person.extra.get("professional_number"),
-                pharmacy=person.extra.get("pharmacy"),
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts whose password is published in the README: it runs only with "
+                "the development settings (DEBUG=1), never on a production database."
             )
-            created += 1
+        import time_machine  # a development dependency, like this command
+
+        created = 0
+        # The demo people joined before the fifteen months of requests they take part in.
+        with time_machine.travel(now() - dt.timedelta(days=JOINED_DAYS_AGO), tick=False):
+            for person in DEMO_PEOPLE:
+                if User.objects.filter(username=person.username).exists():
+                    continue
+                create_user(
+                    actor=None,
+                    role=person.role,
+                    username=person.username,
+                    email=person.email,
+                    password=DEMO_PASSWORD,
+                    language=person.language,
+                    first_name=person.first_name,
+                    last_name=person.last_name,
+                    profession=person.extra.get("profession"),
+                    professional_number=person.extra.get("professional_number"),
+                    pharmacy=person.extra.get("pharmacy"),
+                )
+                created += 1
         self.stdout.write(f"Demo users created: {created} (already there: {len(DEMO_PEOPLE) - created}).")
-        # Then each PME app adds its own demo data, in INSTALLED_APPS (dependency) order, through an
-        # optional `pme/<app>/demo.py` defining `seed(stdout) -> None`, idempotent like this command.
-        for config in apps.get_app_configs():
-            if not config.name.startswith("pme.") or config.name == "pme.portal":
-                continue
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
-            module.seed(self.stdout)
+        for name in SEEDS:
+            import_module(name).seed(self.stdout)
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         width = max(len(p.username) for p in DEMO_PEOPLE)
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.username:<{width}}  {person.role:<16} {person.note}")
+        self.stdout.write(
+            "Régie staff (CE...) also need a one-time code: "
+            ".venv/bin/python manage.py demo_totp_code CE100001"
+        )

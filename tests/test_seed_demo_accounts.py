@@ -10,9 +10,17 @@ from pme.accounts.models import User
 from pme.accounts.selectors import can_draft_for, prescribers_for
 
 
+def small_world(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pme.review import demo as review_demo
+
+    for name, value in (("SENT", 20), ("FRESH", 4), ("LATE", 1), ("DRAFTS", 2)):
+        monkeypatch.setattr(review_demo, name, value)
+
+
 @pytest.mark.django_db
-def test_seed_links_the_demo_assistants_and_is_idempotent(settings):
+def test_seed_links_the_demo_assistants_and_is_idempotent(settings, monkeypatch):
     settings.DEBUG = True
+    small_world(monkeypatch)
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     roy = User.objects.get(username="adjointe.roy")
@@ -28,7 +36,8 @@ def test_seed_links_the_demo_assistants_and_is_idempotent(settings):
 @pytest.mark.django_db
 def test_no_demo_second_factor_and_no_code_outside_debug(settings):
     settings.DEBUG = False
-    call_command("seed_demo", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="DEBUG=1"):  # no demo at all outside the development settings
+        call_command("seed_demo", stdout=io.StringIO())
     assert not TOTPDevice.objects.exists()
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("demo_totp_code", "CE100003")
