@@ -35,16 +35,7 @@ SKIP = re.compile(r"^/(?:static|admin)/|/admin/|/logout/|/accounts/login/")
 JULIE_NAM = "TREM 8553 1512"
 # Problems the walk finds that belong to work under way elsewhere (issue 15), each with who fixes it. The
 # test fails when one of them no longer happens, so that the line is removed with the fix.
-KNOWN = {
-    "/accounts/password/: [en declared, fr found] Votre mot de passe doit contenir": (
-        "password rules built at import time in French (pme/accounts/forms.py): the security helper's part"
-    ),
-    "adjoint.cote /fr/ /fr/requests/new/: HTTP 403": (
-        "'My requests' offers 'New request' to a collaborator without the draft permission (the list view, "
-        "rewritten by the lead)"
-    ),
-    "adjoint.cote /en/ /en/requests/new/: HTTP 403": "same, in English",
-}
+KNOWN: dict[str, str] = {}  # problem → why it is left; empty: every demo page is in its language
 
 
 def small_demo(monkeypatch: pytest.MonkeyPatch, settings: object) -> None:

@@ -5,6 +5,7 @@ connection to a closed port, not a stand-in."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import socket
 
 import pytest
@@ -110,3 +111,38 @@ def test_a_notice_gives_up_after_the_last_attempt(prescriber, reviewer, smtp_dow
     assert services.send_notice(notice.pk) == Notice.State.FAILED  # no further attempt
     notice.refresh_from_db()
     assert notice.attempts == services.MAX_ATTEMPTS
+
+
+@pytest.mark.django_db
+def test_the_accounts_e_mails_go_through_the_same_notifier(
+    collaborator, access_admin, smtp_down, django_capture_on_commit_callbacks
+):
+    """A temporary password issued while the mail server is down: the notices wait and are retried, and
+    the password that finally arrives is the one that opens the account (generated at sending time)."""
+    from pme.accounts.services.security import issue_temporary_password
+
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=True):
+        issue_temporary_password(collaborator, actor=access_admin)
+    notice = Notice.objects.get(recipient=collaborator)
+    assert notice.kind == "accounts.temporary_password"
+    assert (notice.state, notice.attempts, notice.last_error) == (
+        Notice.State.PENDING,
+        1,
+        "ConnectionRefusedError",
+    )
+    assert "password" not in str(notice.params).lower()  # no secret is kept in the queue
+
+    smtp_down.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with (
+        time_machine.travel(T0 + dt.timedelta(minutes=2), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.retry_due_notices() >= 1
+    notice.refresh_from_db()
+    assert (notice.state, notice.attempts) == (Notice.State.SENT, 2)
+    sent = [m for m in mail.outbox if m.to == [collaborator.email]]
+    assert len(sent) == 1
+    typed = re.search(r"\b[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}\b", sent[0].body)
+    assert typed is not None
+    collaborator.refresh_from_db()
+    assert collaborator.check_password(typed.group(0))

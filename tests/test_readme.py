@@ -170,12 +170,30 @@ def _stop(process: subprocess.Popen[bytes], log: Path) -> str:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         raise AssertionError("did not stop on Ctrl-C") from None
-    time.sleep(1)
-    alive = _group_alive(process.pid)
+    # The children finish their shutdown (the task worker ends its current poll) a moment after make.
+    deadline = time.monotonic() + 15
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = _group_members(process.pid)
     if alive:
         os.killpg(process.pid, signal.SIGKILL)
-    assert not alive, "a process of the group outlived Ctrl-C"
+    assert not alive, f"processes of the group outlived Ctrl-C by 15 s: {alive}"
     return log.read_text(errors="replace")
+
+
+def _group_members(pgid: int) -> list[str]:
+    """The command lines of the processes still in the group (zombies excluded)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[2]) == pgid:
+                members.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip())
+        except (OSError, IndexError, ValueError):
+            continue
+    return members
 
 
 def _group_alive(pgid: int) -> bool:

@@ -15,8 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pme.accounts.access import token_digest
 from pme.accounts.models import AccessRequest, Delegation, DelegationPermission, Role, StaffKind, User
+from pme.accounts.notices import LINK_LIFETIME
 from pme.accounts.services.access_requests import complete_access_request, create_access_request
-from pme.accounts.tasks import LINK_LIFETIME
 from pme.core.timeutils import now
 
 DEMO_DELEGATIONS = (
@@ -116,7 +116,7 @@ def _access_requests(users: dict[str, User], stdout: Any) -> None:
         made += 1
         if days is None:
             continue  # waits for the person: the task worker sends them the link
-        # The link the e-mail carried (what send_access_request_link stores), followed the next day.
+        # The link the e-mail carried (what the access_request_link notice stores), followed the next day.
         AccessRequest.objects.filter(pk=access_request.pk).update(
             token_hash=token_digest(secrets.token_urlsafe(32)), link_expires_at=asked + LINK_LIFETIME
         )

@@ -27,6 +27,7 @@ from pme.authorizations.access import (
     acts_as_prescriber,
     may_edit_draft,
     may_write_for,
+    prescribers_user_can_draft_for,
     prescribers_user_follows,
     requests_visible_to,
 )
@@ -95,6 +96,7 @@ class CriterionRow:
     question: str
     answer: Any
     outcome: str | None
+    written: bool = True  # the prescriber's own words or figures; False for a label in the page's language
 
 
 @dataclass(frozen=True)
@@ -172,22 +174,30 @@ def route_of(auth_request: AuthorizationRequest) -> str:
     return Route.REVIEWER_REQUIRED
 
 
+def shown_answer(criterion: Any, answer: Any) -> tuple[Any, bool]:
+    """A criterion's answer as a page shows it, and whether it is the prescriber's own writing (numbers,
+    dates, drug names: marked with their language) or a label in the page's language (yes/no, a choice)."""
+    if isinstance(answer, bool):
+        return (_("Yes") if answer else _("No")), False
+    if isinstance(answer, list):
+        return "; ".join(
+            f"{a.get('drug')} ({a.get('outcome')})" if isinstance(a, dict) else str(a) for a in answer
+        ), True
+    if criterion.kind == "choice" and answer not in (None, ""):
+        return criterion.choice_label(answer), False
+    return answer, True
+
+
 def _criteria_rows(auth_request: AuthorizationRequest) -> list[CriterionRow]:
     if auth_request.indication is None:
         return []
     outcomes = {r["key"]: r["outcome"] for r in (auth_request.evaluation or {}).get("results", [])}
     rows = []
     for criterion in auth_request.indication.criteria.all():
-        answer = auth_request.answers.get(criterion.key)
-        if isinstance(answer, bool):
-            answer = _("Yes") if answer else _("No")
-        elif isinstance(answer, list):
-            answer = "; ".join(
-                f"{a.get('drug')} ({a.get('outcome')})" if isinstance(a, dict) else str(a) for a in answer
-            )
-        elif criterion.kind == "choice" and answer:
-            answer = criterion.choice_label(answer)
-        rows.append(CriterionRow(criterion.key, criterion.question, answer, outcomes.get(criterion.key)))
+        answer, written = shown_answer(criterion, auth_request.answers.get(criterion.key))
+        rows.append(
+            CriterionRow(criterion.key, criterion.question, answer, outcomes.get(criterion.key), written)
+        )
     return rows
 
 
@@ -441,6 +451,7 @@ class HomeTasks:
     to_transmit: list[AuthorizationRequest]  # drafts waiting to be sent (the prescriber transmits)
     ending_soon: list[AuthorizationRequest]  # accepted, ending within ENDING_SOON_DAYS: renew?
     news: list[Notification]  # decisions and reminders not read yet
+    may_draft: bool = False  # offered "New request" (a consult-only assistant is not)
 
     @property
     def empty(self) -> bool:
@@ -479,6 +490,7 @@ def home_tasks(*, actor: User, limit: int = 10) -> HomeTasks:
                 ).order_by("authorized_end")[:limit]
             ),
             news=_home_news(actor),
+            may_draft=bool(prescribers_user_can_draft_for(actor)),
         )
         shown = {r.pk for r in (*tasks.to_answer, *tasks.to_transmit, *tasks.ending_soon)}
         shown |= {n.auth_request_id for n in tasks.news}

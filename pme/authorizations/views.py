@@ -82,7 +82,7 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
             request.session[FILTERS_SESSION_KEY] = kept
             return redirect("authorizations:list")
         result = reads.list_requests(actor=request.user, filters=reads.RequestFilters())
-        context = {"form": form, "result": result, "page": result.page}
+        context = {"form": form, "result": result, "page": result.page, "may_draft": _may_draft(request.user)}
         return render(request, "authorizations/list.html", context, status=400)
     if request.GET.get("clear"):
         request.session.pop(FILTERS_SESSION_KEY, None)
@@ -95,8 +95,19 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "authorizations/list.html",
-        {"form": form, "result": result, "page": result.page, "filtered": bool(kept)},
+        {
+            "form": form,
+            "result": result,
+            "page": result.page,
+            "filtered": bool(kept),
+            "may_draft": _may_draft(request.user),
+        },
     )
+
+
+def _may_draft(user: User) -> bool:
+    """A consult-only assistant is not offered a form they would be refused (form 4313's two levels)."""
+    return bool(prescribers_user_can_draft_for(user))
 
 
 @login_required

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils.translation import gettext
 
 from pme.accounts.models import Role, User
 from pme.authorizations import queue
 from pme.authorizations.access import requests_visible_to
 from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
+from pme.authorizations.reads import shown_answer
 from pme.catalogue.models import Drug
 from pme.core.timeutils import now
 from pme.review.clock import ClockReading, read_clock
@@ -201,21 +201,14 @@ def criteria_rows(auth_request: AuthorizationRequest) -> list[dict[str, Any]]:
     results = {r["key"]: r for r in (auth_request.evaluation or {}).get("results", [])}
     rows = []
     for criterion in auth_request.indication.criteria.all():
-        answer: Any = auth_request.answers.get(criterion.key)
-        if isinstance(answer, bool):
-            answer = gettext("Yes") if answer else gettext("No")
-        elif isinstance(answer, list):
-            answer = "; ".join(
-                f"{a.get('drug')} ({a.get('outcome')})" if isinstance(a, dict) else str(a) for a in answer
-            )
-        elif criterion.kind == "choice" and answer not in (None, ""):
-            answer = criterion.choice_label(answer)
+        answer, written = shown_answer(criterion, auth_request.answers.get(criterion.key))
         result = results.get(criterion.key, {})
         rows.append(
             {
                 "key": criterion.key,
                 "question": criterion.question,
                 "answer": answer,
+                "written": written,
                 "outcome": result.get("outcome", ""),
                 "reason": result.get("reason", ""),
             }

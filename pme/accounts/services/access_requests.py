@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pme.accounts import tasks
+from pme.accounts import notices
 from pme.accounts.models import (
     AccessRequest,
     AccessRequestStatus,
@@ -77,7 +77,7 @@ def create_access_request(
         target=access_request,
         details={"permission": permission, "staff_kind": staff_kind},
     )
-    transaction.on_commit(lambda: tasks.send_access_request_link.enqueue(access_request.pk))
+    notices.access_request_link(access_request)
     return access_request
 
 
@@ -86,7 +86,7 @@ def resend_access_request_link(access_request: AccessRequest, *, actor: User) ->
     if access_request.status != AccessRequestStatus.AWAITING_USER:
         raise TransitionError(_("This request no longer waits for the person's part."))
     record(AuditCode.ACCESS_REQUEST_LINK_REQUESTED, actor=actor, target=access_request)
-    transaction.on_commit(lambda: tasks.send_access_request_link.enqueue(access_request.pk))
+    notices.access_request_link(access_request)
 
 
 @transaction.atomic
@@ -175,9 +175,8 @@ def approve_access_request(access_request: AccessRequest, *, actor: User) -> Use
         on_behalf_of=locked.prescriber,
         details={"permission": delegation.permission},
     )
-    prescriber_id = locked.prescriber_id
-    transaction.on_commit(lambda: tasks.send_username.enqueue(account.pk, prescriber_id))
-    transaction.on_commit(lambda: tasks.send_temporary_password.enqueue(account.pk))
+    notices.username(account, prescriber=locked.prescriber)
+    notices.temporary_password(account)
     return account
 
 
@@ -196,5 +195,5 @@ def refuse_access_request(access_request: AccessRequest, *, actor: User, reason:
     locked.refusal_reason = reason.strip()
     locked.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason"])
     record(AuditCode.ACCESS_REQUEST_REFUSED, actor=actor, target=locked)
-    transaction.on_commit(lambda: tasks.send_access_request_refused.enqueue(locked.pk))
+    notices.access_request_refused(locked)
     return locked

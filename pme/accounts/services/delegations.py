@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pme.accounts import tasks
+from pme.accounts import notices
 from pme.accounts.models import Delegation, Role, User
 from pme.accounts.services.access_requests import TransitionError
 from pme.audit.codes import AuditCode
@@ -48,7 +48,7 @@ def invite_collaborator(
         ends_on=ends_on,
     )
     record(AuditCode.DELEGATION_INVITED, actor=actor, target=delegation, details={"permission": permission})
-    transaction.on_commit(lambda: tasks.send_delegation_invitation.enqueue(delegation.pk))
+    notices.delegation_invitation(delegation)
     return delegation
 
 

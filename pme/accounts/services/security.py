@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pme.accounts import tasks, throttle
+from pme.accounts import notices, throttle
 from pme.accounts.models import AccessRequest, ApiToken, Role, User
 from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
@@ -132,8 +132,7 @@ def request_password_reset(*, username: str, request: HttpRequest) -> Verdict:
         details={} if eligible else {"username": username[:150]},
     )
     if eligible and user is not None:
-        user_id = user.pk
-        transaction.on_commit(lambda: tasks.send_password_reset.enqueue(user_id))
+        notices.password_reset(user)
     return verdict
 
 
@@ -154,11 +153,9 @@ def issue_temporary_password(user: User, *, actor: User) -> None:
     user.save()
     record(AuditCode.TEMPORARY_PASSWORD_ISSUED, actor=actor, target=user)
     origin = AccessRequest.objects.filter(account=user).select_related("prescriber").order_by("-pk").first()
-    user_id = user.pk
     if origin is not None:
-        prescriber_id = origin.prescriber_id
-        transaction.on_commit(lambda: tasks.send_username.enqueue(user_id, prescriber_id))
-    transaction.on_commit(lambda: tasks.send_temporary_password.enqueue(user_id))
+        notices.username(user, prescriber=origin.prescriber)
+    notices.temporary_password(user)
 
 
 @transaction.atomic
@@ -191,8 +188,7 @@ def reactivate_user(user: User, *, actor: User) -> None:
 @transaction.atomic
 def request_email_verification(user: User, *, actor: User) -> None:
     record(AuditCode.EMAIL_VERIFICATION_SENT, actor=actor, target=user)
-    user_id = user.pk
-    transaction.on_commit(lambda: tasks.send_email_verification.enqueue(user_id))
+    notices.email_verification(user)
 
 
 @transaction.atomic

@@ -69,7 +69,7 @@ def test_a_password_reset_needs_the_second_factor_too(reviewer, staff_device):
     link = f"/fr/accounts/password/reset/{uid}/{default_token_generator.make_token(reviewer)}/"
     without = Client().post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert without.status_code == 200
-    assert "Ce champ est obligatoire" in without.content.decode()
+    assert "Remplissez « Code de votre deuxième facteur »" in without.content.decode()
     wrong = Client().post(
         link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD, "second_factor_code": "000000"}
     )

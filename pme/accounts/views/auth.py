@@ -33,8 +33,8 @@ from pme.accounts.forms import (
 )
 from pme.accounts.middleware import HAS_SECOND_FACTOR, needs_second_factor
 from pme.accounts.models import User
+from pme.accounts.notices import EMAIL_VERIFICATION_SALT
 from pme.accounts.services import authentication, security
-from pme.accounts.tasks import EMAIL_VERIFICATION_SALT
 from pme.accounts.views.common import current_user, link_unusable, safe_next
 
 EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60
