@@ -142,7 +142,7 @@ def test_the_accounts_e_mails_go_through_the_same_notifier(
     assert (notice.state, notice.attempts) == (Notice.State.SENT, 2)
     sent = [m for m in mail.outbox if m.to == [collaborator.email]]
     assert len(sent) == 1
-    typed = re.search(r"\b[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}\b", sent[0].body)
+    typed = re.search(r"\b[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}\b", str(sent[0].body))
     assert typed is not None
     collaborator.refresh_from_db()
     assert collaborator.check_password(typed.group(0))

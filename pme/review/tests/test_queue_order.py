@@ -268,5 +268,7 @@ def test_the_demo_world_has_its_queue_order_and_exact_counts(settings):
     for item in AuthorizationRequest.objects.filter(queue.OPEN):
         assert item.queue_rank is not None
         # The wait starts at the sending (backdated with it), or again when a review was asked.
-        asked = [e.at for e in item.timeline.all() if e.action == "ask_review" and e.at >= item.submitted_at]
-        assert item.queued_since == max(asked, default=item.submitted_at)
+        sent = item.submitted_at
+        assert sent is not None
+        asked = [e.at for e in item.timeline.all() if e.action == "ask_review" and e.at >= sent]
+        assert item.queued_since == max(asked, default=sent)
