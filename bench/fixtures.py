@@ -26,7 +26,9 @@ from pme.consultation.selectors import panorama_queryset
 from pme.consultation.views import PANORAMA_SESSION_KEY, STATUS_SESSION_KEY
 from pme.core.nam import NAM
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The backend login() stores: the first configured one (ModelBackend is not configured, and a session naming
+# it is anonymous: every scenario then measured the redirect to the login page).
+BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 
 
 def session_cookie(user: User, **data: Any) -> str:
