@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from pme.authorizations.access import (
     prescribers_user_follows,
     requests_visible_to,
 )
+from pme.authorizations.known import known, remember
 from pme.authorizations.lifecycle import OPEN_STATUSES, STATUS_MEANING, Action, Status, allowed_actions
 from pme.authorizations.models import (
     Attachment,
@@ -41,6 +42,7 @@ from pme.authorizations.models import (
 )
 from pme.authorizations.notifications import mark_read
 from pme.authorizations.services import Route, review_deadline, unseen_request
+from pme.catalogue.cached import criteria_of
 from pme.core.nam import NAM, InvalidNAM
 from pme.core.timeutils import local_today
 
@@ -63,9 +65,15 @@ def add_request_section(provider: RequestSection) -> None:
 _RELATED = ("prescriber", "entered_by", "drug", "indication", "indication__exception_code")
 
 
-def _fetch(actor: User, request_id: int) -> AuthorizationRequest:
+def _fetch(actor: User, request_id: int, *, with_unread: bool = False) -> AuthorizationRequest:
+    """The request if `actor` may see it, else Unseen. `with_unread`: with `has_unread`, whether the
+    actor has home-page items about it not read yet (in the same query)."""
+    found = requests_visible_to(actor).select_related(*_RELATED)
+    if with_unread:
+        unread = Notification.objects.filter(user=actor, auth_request=OuterRef("pk"), read_at__isnull=True)
+        found = found.annotate(has_unread=Exists(unread))
     try:
-        return requests_visible_to(actor).select_related(*_RELATED).get(pk=request_id)
+        return found.get(pk=request_id)
     except (AuthorizationRequest.DoesNotExist, ValueError, TypeError):
         raise unseen_request(actor, request_id) from None
 
@@ -177,7 +185,7 @@ def _criteria_rows(auth_request: AuthorizationRequest) -> list[CriterionRow]:
         return []
     outcomes = {r["key"]: r["outcome"] for r in (auth_request.evaluation or {}).get("results", [])}
     rows = []
-    for criterion in auth_request.indication.criteria.all():
+    for criterion in criteria_of(auth_request.indication):
         answer = auth_request.answers.get(criterion.key)
         if isinstance(answer, bool):
             answer = _("Yes") if answer else _("No")
@@ -202,13 +210,25 @@ def _question(auth_request: AuthorizationRequest, timeline: list[TimelineEntry])
     return Question(latest.note, latest.at, day + dt.timedelta(days=ANSWER_DAYS))
 
 
+def _listed(auth_request: AuthorizationRequest, name: str, *related: str) -> list[Any]:
+    """A related list of the request: as prefetched, or as the change that just wrote it left it on the
+    instance (`services.remember`), else one query. Each item knows its request (no query back)."""
+    items = known(auth_request, name)
+    if items is None:
+        items = list(getattr(auth_request, name).select_related(*related))
+    for item in items:
+        item.auth_request = auth_request
+    return items
+
+
 def request_file(auth_request: AuthorizationRequest, actor: User) -> RequestFile:
     """Assembles the file of a request the caller already fetched through the access rule: a fixed
     number of queries, whatever the length of its history."""
-    timeline = list(auth_request.timeline.select_related("actor"))
+    timeline = _listed(auth_request, "timeline", "actor")
+    remember(auth_request, "timeline", timeline)  # the sections below read it from memory
     attachments = [
         NumberedAttachment(a, n)
-        for n, a in enumerate(auth_request.attachments.select_related("added_by", "auth_request"), start=1)
+        for n, a in enumerate(_listed(auth_request, "attachments", "added_by"), start=1)
     ]
     criteria = _criteria_rows(auth_request)
     sections: dict[str, Any] = {}
@@ -218,8 +238,8 @@ def request_file(auth_request: AuthorizationRequest, actor: User) -> RequestFile
         auth_request=auth_request,
         meaning=str(STATUS_MEANING.get(Status(auth_request.status), "")),
         timeline=timeline,
-        versions=list(auth_request.versions.select_related("created_by")),
-        treatments=list(auth_request.previous_treatments.all()),
+        versions=_listed(auth_request, "versions", "created_by"),
+        treatments=_listed(auth_request, "previous_treatments"),
         attachments=attachments,
         criteria=criteria,
         question=_question(auth_request, timeline),
@@ -247,9 +267,10 @@ def open_request(*, actor: User, request_id: int, page: str = "detail") -> Reque
     """A request as its page shows it (`page` names the page, for the trail: detail, edit, withdraw,
     answer, review_request, api, fhir). Marks the actor's home-page items about it as read."""
     with transaction.atomic():
-        auth_request = _fetch(actor, request_id)
+        auth_request = _fetch(actor, request_id, with_unread=True)
         record_view(actor, auth_request, page=page)
-        mark_read(actor, auth_request)
+        if auth_request.has_unread:  # type: ignore[attr-defined]
+            mark_read(actor, auth_request)
         return request_file(auth_request, actor)
 
 
