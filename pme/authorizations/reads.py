@@ -30,7 +30,6 @@ from pme.authorizations.access import (
     prescribers_user_follows,
     requests_visible_to,
 )
-from pme.authorizations.known import known, remember
 from pme.authorizations.lifecycle import OPEN_STATUSES, STATUS_MEANING, Action, Status, allowed_actions
 from pme.authorizations.models import (
     Attachment,
@@ -44,6 +43,8 @@ from pme.authorizations.notifications import mark_read
 from pme.authorizations.services import Route, review_deadline, unseen_request
 from pme.catalogue.cached import criteria_of
 from pme.core.nam import NAM, InvalidNAM
+from pme.core.prefetched import known, remember
+from pme.core.prepared import Prepared, stand_in
 from pme.core.timeutils import local_today
 
 # How long a prescriber has to answer the Régie's question (À préciser) before the request may be
@@ -65,15 +66,34 @@ def add_request_section(provider: RequestSection) -> None:
 _RELATED = ("prescriber", "entered_by", "drug", "indication", "indication__exception_code")
 
 
+def _visible_request(
+    shape: tuple[str, bool, bool], user: int, request: int
+) -> QuerySet[AuthorizationRequest]:
+    role, active, with_unread = shape
+    actor = stand_in(User, user, role=role, is_active=active)
+    found = requests_visible_to(actor).select_related(*_RELATED).filter(pk=request)  # type: ignore[arg-type]
+    if with_unread:
+        unread = Notification.objects.filter(user=user, auth_request=OuterRef("pk"), read_at__isnull=True)
+        found = found.annotate(has_unread=Exists(unread))
+    return found
+
+
+# The fetch of every request page, compiled once a day per role (pme/core/prepared.py).
+VISIBLE_REQUEST = Prepared("visible_request", _visible_request)
+
+
 def _fetch(actor: User, request_id: int, *, with_unread: bool = False) -> AuthorizationRequest:
     """The request if `actor` may see it, else Unseen. `with_unread`: with `has_unread`, whether the
     actor has home-page items about it not read yet (in the same query)."""
-    found = requests_visible_to(actor).select_related(*_RELATED)
-    if with_unread:
-        unread = Notification.objects.filter(user=actor, auth_request=OuterRef("pk"), read_at__isnull=True)
-        found = found.annotate(has_unread=Exists(unread))
+    if isinstance(request_id, int) and not isinstance(request_id, bool) and actor.is_authenticated:
+        found = VISIBLE_REQUEST.run(
+            (actor.role, actor.is_active, with_unread), user=actor.pk, request=request_id
+        )
+        if found:
+            return found[0]
+        raise unseen_request(actor, request_id)
     try:
-        return found.get(pk=request_id)
+        return requests_visible_to(actor).select_related(*_RELATED).get(pk=request_id)
     except (AuthorizationRequest.DoesNotExist, ValueError, TypeError):
         raise unseen_request(actor, request_id) from None
 
@@ -210,12 +230,29 @@ def _question(auth_request: AuthorizationRequest, timeline: list[TimelineEntry])
     return Question(latest.note, latest.at, day + dt.timedelta(days=ANSWER_DAYS))
 
 
-def _listed(auth_request: AuthorizationRequest, name: str, *related: str) -> list[Any]:
+def _related_list(model: type[Any], related: tuple[str, ...]) -> Prepared:
+    def build(shape: object, request: int) -> QuerySet[Any]:
+        found = model.objects.filter(auth_request_id=request)
+        return found.select_related(*related) if related else found
+
+    return Prepared(f"request_{model._meta.model_name}", build)
+
+
+# A request's lists, in their models' order, each compiled once (pme/core/prepared.py).
+_LISTS: dict[str, Prepared] = {
+    "timeline": _related_list(TimelineEntry, ("actor",)),
+    "attachments": _related_list(Attachment, ("added_by",)),
+    "versions": _related_list(RequestVersion, ("created_by",)),
+    "previous_treatments": _related_list(PreviousTreatment, ()),
+}
+
+
+def _listed(auth_request: AuthorizationRequest, name: str) -> list[Any]:
     """A related list of the request: as prefetched, or as the change that just wrote it left it on the
-    instance (`services.remember`), else one query. Each item knows its request (no query back)."""
+    instance (`known.remember`), else one query. Each item knows its request (no query back)."""
     items = known(auth_request, name)
     if items is None:
-        items = list(getattr(auth_request, name).select_related(*related))
+        items = _LISTS[name].run(request=auth_request.pk)
     for item in items:
         item.auth_request = auth_request
     return items
@@ -224,11 +261,10 @@ def _listed(auth_request: AuthorizationRequest, name: str, *related: str) -> lis
 def request_file(auth_request: AuthorizationRequest, actor: User) -> RequestFile:
     """Assembles the file of a request the caller already fetched through the access rule: a fixed
     number of queries, whatever the length of its history."""
-    timeline = _listed(auth_request, "timeline", "actor")
+    timeline = _listed(auth_request, "timeline")
     remember(auth_request, "timeline", timeline)  # the sections below read it from memory
     attachments = [
-        NumberedAttachment(a, n)
-        for n, a in enumerate(_listed(auth_request, "attachments", "added_by"), start=1)
+        NumberedAttachment(a, n) for n, a in enumerate(_listed(auth_request, "attachments"), start=1)
     ]
     criteria = _criteria_rows(auth_request)
     sections: dict[str, Any] = {}
@@ -238,7 +274,7 @@ def request_file(auth_request: AuthorizationRequest, actor: User) -> RequestFile
         auth_request=auth_request,
         meaning=str(STATUS_MEANING.get(Status(auth_request.status), "")),
         timeline=timeline,
-        versions=_listed(auth_request, "versions", "created_by"),
+        versions=_listed(auth_request, "versions"),
         treatments=_listed(auth_request, "previous_treatments"),
         attachments=attachments,
         criteria=criteria,

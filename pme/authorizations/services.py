@@ -29,7 +29,6 @@ from pme.authorizations import content
 from pme.authorizations.access import may_write_for, requests_visible_to
 from pme.authorizations.attachments import check_upload
 from pme.authorizations.content import DraftInput, TreatmentInput
-from pme.authorizations.known import add_known, remember
 from pme.authorizations.lifecycle import Action, Status, TransitionNotAllowed, next_status
 from pme.authorizations.models import (
     Attachment,
@@ -44,6 +43,7 @@ from pme.authorizations.periods import period_end
 from pme.authorizations.transitions import Step, move, transition
 from pme.catalogue.cached import criteria_of
 from pme.catalogue.criteria import Evaluation, Outcome, evaluate, evaluate_criterion
+from pme.core.prefetched import add_known, remember
 from pme.core.timeutils import add_months, local_today
 
 # Re-exported for callers: the content's declaration, and the lifecycle's refusal.

@@ -14,9 +14,9 @@ from pme.accounts.models import User
 from pme.audit.codes import AuditCode
 from pme.audit.services import record
 from pme.authorizations import queue
-from pme.authorizations.known import add_known
 from pme.authorizations.lifecycle import next_status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
+from pme.core.prefetched import add_known
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from pme.catalogue.models import Criterion, Indication
+from pme.core.prefetched import remember
 
 MAX_INDICATIONS = 1024
 _criteria: OrderedDict[tuple[int, Any], list[Criterion]] = OrderedDict()
@@ -39,18 +40,8 @@ def criteria_of(indication: Indication) -> list[Criterion]:
             _criteria[key] = found
             while len(_criteria) > MAX_INDICATIONS:
                 _criteria.popitem(last=False)
-    _prime(indication, found)
+    remember(indication, "criteria", found)
     return list(found)
-
-
-def _prime(indication: Indication, criteria: list[Criterion]) -> None:
-    cache = getattr(indication, "_prefetched_objects_cache", None)
-    if cache is None:
-        cache = indication._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-    filled = indication.criteria.get_queryset()  # what prefetch_related stores: a filled queryset
-    filled._result_cache = list(criteria)
-    filled._prefetch_done = True
-    cache["criteria"] = filled
 
 
 def forget_all() -> None:

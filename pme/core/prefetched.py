@@ -1,8 +1,8 @@
-"""Related lists of a request kept on the instance, as `prefetch_related` keeps them: what the current
-change just wrote (a submission: its timeline, version 1, its treatments), so that the answer built from
-the instance right after does not read it back. Every writer of these lists in this app adds what it
-writes to a list already kept (`add_known`), so a kept list stays what the database holds for the
-changes made through this instance."""
+"""Related lists kept on an instance, as `prefetch_related` keeps them: what the current change just wrote
+(a submission: its timeline, version 1, its treatments) or what a cache already holds (an indication's
+criteria), so that what is built from the instance right after does not read it back. Every writer of
+a kept list adds what it writes (`add_known`: the authorizations app's services and lifecycle), so a kept
+list stays what the database holds for the changes made through this instance."""
 
 from __future__ import annotations
 
