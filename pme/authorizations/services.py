@@ -171,10 +171,15 @@ def _write_draft(
         if submission_token is not None:
             draft.submission_token = submission_token
     _apply(draft, data)
+    # A savepoint only where a failure is answered: the same form sent twice (the caller's token) fails
+    # the unique token and returns the first draft. Otherwise a failure fails the whole door.
+    answered = submission_token is not None
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=answered):
             draft.save()
     except IntegrityError:
+        if not answered:
+            raise
         existing = AuthorizationRequest.objects.filter(submission_token=draft.submission_token).first()
         if existing is None:
             raise
@@ -621,7 +626,8 @@ def _add_attachment(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    with transaction.atomic():
+    # No savepoint: a failure here is re-raised and fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         attachment = Attachment(
             auth_request=auth_request,
             version=version,
