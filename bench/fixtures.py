@@ -19,14 +19,17 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from bench.fixtures_data import submission_body
-from pme.accounts.middleware import AUTH_AT, SEEN_AT
+from pme.accounts.middleware import AUTH_AT, HAS_SECOND_FACTOR, SEEN_AT
 from pme.accounts.models import Role, User
+from pme.accounts.services.security import has_second_factor
 from pme.authorizations.access import prescribers_user_follows
 from pme.consultation.selectors import panorama_queryset
 from pme.consultation.views import PANORAMA_SESSION_KEY, STATUS_SESSION_KEY
 from pme.core.nam import NAM
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The backend login() stores: the first configured one (ModelBackend is not configured, and a session naming
+# it is anonymous: every scenario then measured the redirect to the login page).
+BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 
 
 def session_cookie(user: User, **data: Any) -> str:
@@ -37,6 +40,9 @@ def session_cookie(user: User, **data: Any) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[AUTH_AT] = now
     store[SEEN_AT] = now
+    # What the login view stores (pme/accounts/views/auth.py): whether the account has a second factor.
+    # Without it the first request of each session asks the database and rewrites the session.
+    store[HAS_SECOND_FACTOR] = user.is_regie_staff or has_second_factor(user)
     for key, value in data.items():
         store[key] = value
     store.create()

@@ -190,6 +190,9 @@ def test_the_template_check_catches_a_lazy_queryset(reviewed_request, prescriber
     """The check can fail: a template that reaches a related manager is caught."""
     from django.template import engines
 
+    from pme.authorizations.models import AuthorizationRequest
+
+    item = AuthorizationRequest.objects.get(pk=reviewed_request.pk)  # nothing of its history loaded
     template = engines["django"].from_string("{{ item.timeline.count }}")
     with no_query_while_rendering(monkeypatch), pytest.raises(AssertionError, match="query during"):
-        template.render({"item": reviewed_request})
+        template.render({"item": item})

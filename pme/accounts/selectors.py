@@ -20,6 +20,7 @@ from pme.accounts.models import (
     Role,
     User,
 )
+from pme.core.prepared import Prepared, stand_in
 from pme.core.timeutils import local_today
 
 
@@ -44,6 +45,21 @@ def prescribers_for(collaborator: User, *, on: date | None = None) -> QuerySet[U
     return User.objects.filter(pk__in=ids, is_active=True, role=Role.PRESCRIBER).order_by(
         "last_name", "first_name", "pk"
     )
+
+
+def _prescribers_of(shape: tuple[bool], collaborator: int) -> QuerySet[User]:
+    (active,) = shape
+    return prescribers_for(stand_in(User, collaborator, role=Role.COLLABORATOR, is_active=active))  # type: ignore[arg-type]
+
+
+PRESCRIBERS_TODAY = Prepared("prescribers_for", _prescribers_of)
+
+
+def prescribers_list(collaborator: User) -> list[User]:
+    """`prescribers_for(collaborator)` today, as a list, from its prepared form (pme/core/prepared.py)."""
+    if not collaborator.is_active or collaborator.role != Role.COLLABORATOR:
+        return []
+    return PRESCRIBERS_TODAY.run((True,), collaborator=collaborator.pk)
 
 
 def delegation_between(collaborator: User, prescriber: User, *, on: date | None = None) -> Delegation | None:

@@ -33,6 +33,8 @@ class AuditCode(StrEnum):
     DRAFT_SAVED = "request.draft_saved"
     REQUEST_SUBMITTED = "request.submitted"
     REQUEST_ACCEPTED = "request.accepted"
+    # A submission whose criteria are all met, accepted at once: one event for the sending and the decision.
+    REQUEST_SUBMITTED_ACCEPTED = "request.submitted_accepted"
     REQUEST_REFUSED = "request.refused"
     INFORMATION_REQUESTED = "request.information_requested"
     REQUEST_ANSWERED = "request.answered"
@@ -129,6 +131,9 @@ SENTENCES: dict[AuditCode, Promise] = {
     AuditCode.DRAFT_SAVED: _("Saved a draft request"),
     AuditCode.REQUEST_SUBMITTED: _("Sent a request to the Régie"),
     AuditCode.REQUEST_ACCEPTED: _("Accepted a request"),
+    AuditCode.REQUEST_SUBMITTED_ACCEPTED: _(
+        "Sent a request to the Régie, accepted at once (every criterion of the indication met)"
+    ),
     AuditCode.REQUEST_REFUSED: _("Refused a request"),
     AuditCode.INFORMATION_REQUESTED: _("Asked the prescriber for more information"),
     AuditCode.REQUEST_ANSWERED: _("Answered the Régie's request for information"),

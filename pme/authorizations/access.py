@@ -162,12 +162,12 @@ def prescribers_user_can_draft_for(user: User) -> list[User]:
 def prescribers_user_follows(user: User) -> list[User]:
     """The prescribers whose requests the user follows today: a prescriber, themself; a collaborator,
     those with a delegation active today (read on every call, so a removal takes effect at once)."""
-    from pme.accounts.selectors import prescribers_for
+    from pme.accounts.selectors import prescribers_list
 
     if user.role == Role.PRESCRIBER and user.is_active:
         return [user]
     if user.role == Role.COLLABORATOR:
-        return list(prescribers_for(user))
+        return prescribers_list(user)
     return []
 
 

@@ -7,7 +7,8 @@ whole table; instead every transition stores the order in two columns of the req
 `queued_since`, read through a partial index on the open statuses) and moves one unit between the
 per-status counters of `QueueCount`, in the same transaction.
 
-`after_transition` is the one call the lifecycle makes (`transition`, pme/authorizations/transitions.py).
+The lifecycle (`move`, pme/authorizations/transitions.py) calls `queue_fields_after` for each step and
+`move_count` once per change.
 Paths that write statuses directly (the data generator, bulk loads) call `queue_fields` per row and
 `rebuild_counts` after.
 """
@@ -54,13 +55,6 @@ def queue_fields_after(auth_request: AuthorizationRequest, source_status: str, a
     auth_request.queue_rank, auth_request.queued_since = queue_fields(
         status=auth_request.status, urgency=auth_request.urgency, queued_since=since
     )
-
-
-def after_transition(auth_request: AuthorizationRequest, source_status: str, action: str) -> None:
-    """What `transition` calls once the new status is set, before it saves the request: the queue
-    columns on the instance, and the counts moved in the current transaction."""
-    queue_fields_after(auth_request, source_status, action)
-    move_count(auth_request.pk, source_status, auth_request.status)
 
 
 def _shard(pk: int) -> int:

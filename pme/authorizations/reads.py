@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +42,10 @@ from pme.authorizations.models import (
 )
 from pme.authorizations.notifications import mark_read
 from pme.authorizations.services import Route, review_deadline, unseen_request
+from pme.catalogue.cached import criteria_of
 from pme.core.nam import NAM, InvalidNAM
+from pme.core.prefetched import known, remember
+from pme.core.prepared import Prepared, stand_in
 from pme.core.timeutils import local_today
 
 # How long a prescriber has to answer the Régie's question (À préciser) before the request may be
@@ -64,7 +67,32 @@ def add_request_section(provider: RequestSection) -> None:
 _RELATED = ("prescriber", "entered_by", "drug", "indication", "indication__exception_code")
 
 
-def _fetch(actor: User, request_id: int) -> AuthorizationRequest:
+def _visible_request(
+    shape: tuple[str, bool, bool], user: int, request: int
+) -> QuerySet[AuthorizationRequest]:
+    role, active, with_unread = shape
+    actor = stand_in(User, user, role=role, is_active=active)
+    found = requests_visible_to(actor).select_related(*_RELATED).filter(pk=request)  # type: ignore[arg-type]
+    if with_unread:
+        unread = Notification.objects.filter(user=user, auth_request=OuterRef("pk"), read_at__isnull=True)
+        found = found.annotate(has_unread=Exists(unread))
+    return found
+
+
+# The fetch of every request page, compiled once a day per role (pme/core/prepared.py).
+VISIBLE_REQUEST = Prepared("visible_request", _visible_request)
+
+
+def _fetch(actor: User, request_id: int, *, with_unread: bool = False) -> AuthorizationRequest:
+    """The request if `actor` may see it, else Unseen. `with_unread`: with `has_unread`, whether the
+    actor has home-page items about it not read yet (in the same query)."""
+    if isinstance(request_id, int) and not isinstance(request_id, bool) and actor.is_authenticated:
+        found = VISIBLE_REQUEST.run(
+            (actor.role, actor.is_active, with_unread), user=actor.pk, request=request_id
+        )
+        if found:
+            return found[0]
+        raise unseen_request(actor, request_id)
     try:
         return requests_visible_to(actor).select_related(*_RELATED).get(pk=request_id)
     except (AuthorizationRequest.DoesNotExist, ValueError, TypeError):
@@ -193,7 +221,7 @@ def _criteria_rows(auth_request: AuthorizationRequest) -> list[CriterionRow]:
         return []
     outcomes = {r["key"]: r["outcome"] for r in (auth_request.evaluation or {}).get("results", [])}
     rows = []
-    for criterion in auth_request.indication.criteria.all():
+    for criterion in criteria_of(auth_request.indication):
         answer, written = shown_answer(criterion, auth_request.answers.get(criterion.key))
         rows.append(
             CriterionRow(criterion.key, criterion.question, answer, outcomes.get(criterion.key), written)
@@ -212,13 +240,41 @@ def _question(auth_request: AuthorizationRequest, timeline: list[TimelineEntry])
     return Question(latest.note, latest.at, day + dt.timedelta(days=ANSWER_DAYS))
 
 
+def _related_list(model: type[Any], related: tuple[str, ...]) -> Prepared:
+    def build(shape: object, request: int) -> QuerySet[Any]:
+        found = model.objects.filter(auth_request_id=request)
+        return found.select_related(*related) if related else found
+
+    return Prepared(f"request_{model._meta.model_name}", build)
+
+
+# A request's lists, in their models' order, each compiled once (pme/core/prepared.py).
+_LISTS: dict[str, Prepared] = {
+    "timeline": _related_list(TimelineEntry, ("actor",)),
+    "attachments": _related_list(Attachment, ("added_by",)),
+    "versions": _related_list(RequestVersion, ("created_by",)),
+    "previous_treatments": _related_list(PreviousTreatment, ()),
+}
+
+
+def _listed(auth_request: AuthorizationRequest, name: str) -> list[Any]:
+    """A related list of the request: as prefetched, or as the change that just wrote it left it on the
+    instance (`known.remember`), else one query. Each item knows its request (no query back)."""
+    items = known(auth_request, name)
+    if items is None:
+        items = _LISTS[name].run(request=auth_request.pk)
+    for item in items:
+        item.auth_request = auth_request
+    return items
+
+
 def request_file(auth_request: AuthorizationRequest, actor: User) -> RequestFile:
     """Assembles the file of a request the caller already fetched through the access rule: a fixed
     number of queries, whatever the length of its history."""
-    timeline = list(auth_request.timeline.select_related("actor"))
+    timeline = _listed(auth_request, "timeline")
+    remember(auth_request, "timeline", timeline)  # the sections below read it from memory
     attachments = [
-        NumberedAttachment(a, n)
-        for n, a in enumerate(auth_request.attachments.select_related("added_by", "auth_request"), start=1)
+        NumberedAttachment(a, n) for n, a in enumerate(_listed(auth_request, "attachments"), start=1)
     ]
     criteria = _criteria_rows(auth_request)
     sections: dict[str, Any] = {}
@@ -228,8 +284,8 @@ def request_file(auth_request: AuthorizationRequest, actor: User) -> RequestFile
         auth_request=auth_request,
         meaning=str(STATUS_MEANING.get(Status(auth_request.status), "")),
         timeline=timeline,
-        versions=list(auth_request.versions.select_related("created_by")),
-        treatments=list(auth_request.previous_treatments.all()),
+        versions=_listed(auth_request, "versions"),
+        treatments=_listed(auth_request, "previous_treatments"),
         attachments=attachments,
         criteria=criteria,
         question=_question(auth_request, timeline),
@@ -257,9 +313,10 @@ def open_request(*, actor: User, request_id: int, page: str = "detail") -> Reque
     """A request as its page shows it (`page` names the page, for the trail: detail, edit, withdraw,
     answer, review_request, api, fhir). Marks the actor's home-page items about it as read."""
     with transaction.atomic():
-        auth_request = _fetch(actor, request_id)
+        auth_request = _fetch(actor, request_id, with_unread=True)
         record_view(actor, auth_request, page=page)
-        mark_read(actor, auth_request)
+        if auth_request.has_unread:  # type: ignore[attr-defined]
+            mark_read(actor, auth_request)
         return request_file(auth_request, actor)
 
 

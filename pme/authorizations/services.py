@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,8 +40,10 @@ from pme.authorizations.models import (
     RequestVersion,
 )
 from pme.authorizations.periods import period_end
-from pme.authorizations.transitions import transition
+from pme.authorizations.transitions import Step, move, transition
+from pme.catalogue.cached import criteria_of
 from pme.catalogue.criteria import Evaluation, Outcome, evaluate, evaluate_criterion
+from pme.core.prefetched import add_known, remember
 from pme.core.timeutils import add_months, local_today
 
 # Re-exported for callers: the content's declaration, and the lifecycle's refusal.
@@ -120,9 +122,14 @@ def _apply(auth_request: AuthorizationRequest, data: DraftInput) -> None:
         setattr(auth_request, name, content.stored_value(data, name))
 
 
-def _replace_treatments(auth_request: AuthorizationRequest, treatments: Sequence[TreatmentInput]) -> None:
-    auth_request.previous_treatments.all().delete()
-    PreviousTreatment.objects.bulk_create(
+def _replace_treatments(
+    auth_request: AuthorizationRequest, treatments: Sequence[TreatmentInput], *, created: bool = False
+) -> None:
+    """Writes the previous treatments (a new draft has none to delete) and keeps them on the instance,
+    so that the snapshot and the answer that follow read them from memory."""
+    if not created:
+        auth_request.previous_treatments.all().delete()
+    written = PreviousTreatment.objects.bulk_create(
         PreviousTreatment(
             auth_request=auth_request,
             position=i,
@@ -134,6 +141,7 @@ def _replace_treatments(auth_request: AuthorizationRequest, treatments: Sequence
         for i, t in enumerate(treatments)
         if t.drug_name.strip()
     )
+    remember(auth_request, "previous_treatments", written)
 
 
 def _write_draft(
@@ -163,15 +171,20 @@ def _write_draft(
         if submission_token is not None:
             draft.submission_token = submission_token
     _apply(draft, data)
+    # A savepoint only where a failure is answered: the same form sent twice (the caller's token) fails
+    # the unique token and returns the first draft. Otherwise a failure fails the whole door.
+    answered = submission_token is not None
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=answered):
             draft.save()
     except IntegrityError:
+        if not answered:
+            raise
         existing = AuthorizationRequest.objects.filter(submission_token=draft.submission_token).first()
         if existing is None:
             raise
         return existing
-    _replace_treatments(draft, data.previous_treatments)
+    _replace_treatments(draft, data.previous_treatments, created=created)
     record(
         AuditCode.DRAFT_SAVED,
         actor=actor,
@@ -241,7 +254,7 @@ def missing_information(auth_request: AuthorizationRequest) -> list[str]:
         if auth_request.indication_id is None:
             missing.append(_("Choose the recognized indication."))
         elif auth_request.indication is not None:
-            criteria = list(auth_request.indication.criteria.all())
+            criteria = criteria_of(auth_request.indication)  # set on the instance for `evaluate` too
             # An alternative need not be answered once another one of its group is met (one is enough;
             # a Questionnaire's enableWhen does not even ask it).
             met_groups = {
@@ -284,10 +297,17 @@ def missing_information(auth_request: AuthorizationRequest) -> list[str]:
 
 
 def _next_number(today: dt.date) -> str:
-    counter, _created = RequestCounter.objects.select_for_update().get_or_create(year=today.year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{today.year}-{counter.last:06d}"
+    """The year's next number, in one statement (an upsert that returns the new value): the counter row
+    stays locked until the caller's transaction ends, so numbers never repeat nor go back."""
+    table = RequestCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [today.year],
+        )
+        (last,) = cursor.fetchone()
+    return f"{today.year}-{last:06d}"
 
 
 class Route(StrEnum):
@@ -362,21 +382,25 @@ def _submit_locked(auth_request: AuthorizationRequest, *, actor: User) -> Submis
         }
     else:
         auth_request.evaluation = {"route": str(route)}
-    transition(
-        auth_request,
-        Action.TRANSMIT,
-        actor=actor,
-        code=AuditCode.REQUEST_SUBMITTED,
-        details={"entered_by": auth_request.entered_by_id, "route": str(route)},
-    )
-    RequestVersion.objects.create(
+    steps = [Step(Action.TRANSMIT, actor)]
+    details: dict[str, Any] = {"entered_by": auth_request.entered_by_id, "route": str(route)}
+    automated = route == Route.ACCEPTED and _decide_automatically(auth_request)
+    if automated:
+        note = str(_("All the criteria of the recognized indication are met."))
+        steps.append(Step(Action.ACCEPT_AUTOMATICALLY, None, note))
+        details.update(decision="accepted", automatic=True)
+    # One change, one event: an accepted submission says both (REQUEST_SUBMITTED_ACCEPTED), the
+    # timeline keeps its two steps (sent by the prescriber, accepted by the system).
+    code = AuditCode.REQUEST_SUBMITTED_ACCEPTED if automated else AuditCode.REQUEST_SUBMITTED
+    remember(auth_request, "timeline", move(auth_request, steps, actor=actor, code=code, details=details))
+    version = RequestVersion.objects.create(
         auth_request=auth_request,
         number=1,
         kind=RequestVersion.Kind.SUBMISSION,
         created_by=actor,
         content=snapshot(auth_request),
     )
-    automated = route == Route.ACCEPTED and _accept_automatically(auth_request)
+    remember(auth_request, "versions", [version])
     return SubmissionResult(auth_request, created=True, automated=automated)
 
 
@@ -395,7 +419,9 @@ def submit_request(*, actor: User, request_id: int, expected_version: int | None
         return _submit_locked(locked, actor=actor)
 
 
-def _accept_automatically(auth_request: AuthorizationRequest) -> bool:
+def _decide_automatically(auth_request: AuthorizationRequest) -> bool:
+    """Sets the authorized period and quantity of a request whose indication allows an automatic
+    decision and has a standard period; False (nothing set) otherwise. The caller moves the status."""
     indication = auth_request.indication
     amount = _standard_period(auth_request)
     if indication is None or not amount:
@@ -406,14 +432,6 @@ def _accept_automatically(auth_request: AuthorizationRequest) -> bool:
     auth_request.authorized_quantity = indication.quantity_rule or auth_request.quantity
     auth_request.automated = True
     auth_request.decided_at = timezone.now()
-    transition(
-        auth_request,
-        Action.ACCEPT_AUTOMATICALLY,
-        actor=None,
-        code=AuditCode.REQUEST_ACCEPTED,
-        note=str(_("All the criteria of the recognized indication are met.")),
-        details={"automated": True},
-    )
     return True
 
 
@@ -470,10 +488,9 @@ def create_request_idempotent(
     if not idempotency_key:
         raise ValueError("an idempotency key is required")
     _check_may_write_for(actor, prescriber)
-    existing = _existing_for_key(prescriber, idempotency_key, fingerprint)
-    if existing is not None:
-        return IdempotentResult(existing, created=False, automated=existing.automated)
     try:
+        # One transaction; the key is checked by the insert itself: a key seen before (a retry, rare)
+        # fails it on the unique constraint and is answered below, so a new key costs no look-up.
         with transaction.atomic():
             draft = AuthorizationRequest(
                 prescriber=prescriber,
@@ -483,7 +500,8 @@ def create_request_idempotent(
             )
             _apply(draft, data)
             draft.save()
-            _replace_treatments(draft, data.previous_treatments)
+            _replace_treatments(draft, data.previous_treatments, created=True)
+            remember(draft, "attachments", [])
             if not submit:
                 record(
                     AuditCode.DRAFT_SAVED,
@@ -521,9 +539,11 @@ def withdraw_request(
 
 def _add_version(auth_request: AuthorizationRequest, *, actor: User, kind: str, text: str) -> RequestVersion:
     number = (auth_request.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    return RequestVersion.objects.create(
+    version = RequestVersion.objects.create(
         auth_request=auth_request, number=number, kind=kind, text=text, created_by=actor
     )
+    add_known(auth_request, "versions", version)
+    return version
 
 
 @door
@@ -606,7 +626,8 @@ def _add_attachment(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    with transaction.atomic():
+    # No savepoint: a failure here is re-raised and fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         attachment = Attachment(
             auth_request=auth_request,
             version=version,
@@ -620,6 +641,7 @@ def _add_attachment(
         attachment.file.save("unused", upload, save=False)
         try:
             attachment.save()
+            add_known(auth_request, "attachments", attachment)
             record(
                 AuditCode.ATTACHMENT_ADDED,
                 actor=actor,

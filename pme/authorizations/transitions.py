@@ -7,6 +7,7 @@ on requests through `pme.authorizations.decisions`, which checks who acts before
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pme.accounts.models import User
@@ -15,6 +16,16 @@ from pme.audit.services import record
 from pme.authorizations import queue
 from pme.authorizations.lifecycle import next_status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
+from pme.core.prefetched import add_known
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of the lifecycle: `action` by `actor` (None: the system), with the timeline's note."""
+
+    action: str
+    actor: User | None
+    note: str = ""
 
 
 def transition(
@@ -25,22 +36,45 @@ def transition(
     code: AuditCode,
     note: str = "",
     details: dict[str, Any] | None = None,
-) -> None:
+) -> list[TimelineEntry]:
     """Moves `auth_request` (locked by the caller) by `action`; TransitionNotAllowed when the table has
     no such move from its status."""
+    return move(auth_request, [Step(action, actor, note)], code=code, actor=actor, details=details)
+
+
+def move(
+    auth_request: AuthorizationRequest,
+    steps: list[Step],
+    *,
+    code: AuditCode,
+    actor: User | None,
+    details: dict[str, Any] | None = None,
+) -> list[TimelineEntry]:
+    """Moves `auth_request` through `steps` as one change (a submission accepted at once: transmit, then
+    the automatic acceptance): each step checked against the lifecycle table and kept in the timeline,
+    the request saved once, the queue counts moved once, and one audit event `code` by `actor` that
+    names the first status and the last. Returns the new timeline entries, in order."""
     source = auth_request.status
-    auth_request.status = next_status(source, action)
-    queue.after_transition(auth_request, source, action)  # the review queue's order and counts
+    entries = []
+    for step in steps:
+        before = auth_request.status
+        auth_request.status = next_status(before, step.action)
+        queue.queue_fields_after(auth_request, before, step.action)  # the review queue's order
+        entries.append(
+            TimelineEntry(
+                auth_request=auth_request,
+                actor=step.actor,
+                action=step.action,
+                from_status=before,
+                to_status=auth_request.status,
+                note=step.note,
+            )
+        )
+    queue.move_count(auth_request.pk, source, auth_request.status)  # and its counts
     auth_request.row_version += 1
     auth_request.save()
-    TimelineEntry.objects.create(
-        auth_request=auth_request,
-        actor=actor,
-        action=action,
-        from_status=source,
-        to_status=auth_request.status,
-        note=note,
-    )
+    entries = TimelineEntry.objects.bulk_create(entries)
+    add_known(auth_request, "timeline", *entries)
     record(
         code,
         actor=actor,
@@ -49,6 +83,7 @@ def transition(
         on_behalf_of=auth_request.prescriber if actor and actor.pk != auth_request.prescriber_id else None,
         details={"from": source, "to": auth_request.status, **(details or {})},
     )
+    return entries
 
 
 def note_without_status_change(
@@ -66,7 +101,7 @@ def note_without_status_change(
     auth_request.row_version += 1
     auth_request.save()
     if timeline:
-        TimelineEntry.objects.create(
+        entry = TimelineEntry.objects.create(
             auth_request=auth_request,
             actor=actor,
             action=action,
@@ -74,6 +109,7 @@ def note_without_status_change(
             to_status=auth_request.status,
             note=note,
         )
+        add_known(auth_request, "timeline", entry)
     record(
         code,
         actor=actor,

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import uuid
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from pme.catalogue.models import Drug, Indication, ListStatus
 from pme.catalogue.search_text import normalize
@@ -112,12 +112,12 @@ def upcoming_indications(drug: Drug, *, on: dt.date | None = None) -> list[Indic
 
 def indication_version(pk: int) -> Indication | None:
     """One version, as requests store it, ready for `criteria.evaluate` without further queries."""
-    return (
-        Indication.objects.select_related("drug", "exception_code")
-        .prefetch_related(Prefetch("criteria"))
-        .filter(pk=pk)
-        .first()
-    )
+    from pme.catalogue.cached import criteria_of
+
+    found = Indication.objects.select_related("drug", "exception_code").filter(pk=pk).first()
+    if found is not None:
+        criteria_of(found)  # from memory when this version is known
+    return found
 
 
 def current_version(lineage: uuid.UUID, *, on: dt.date | None = None) -> Indication | None:

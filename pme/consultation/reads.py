@@ -160,7 +160,7 @@ def look_up_panorama(*, actor: User, nam: NAM, drug_query: str = "") -> Panorama
     _count(actor, PANORAMA)
     prescribers = prescribers_user_follows(actor)
     with transaction.atomic():
-        found = list(selectors.panorama_queryset(actor, prescribers, nam, drug_query=drug_query))
+        found = selectors.panorama(actor, prescribers, nam, drug_query=drug_query)
         lines = [_panorama_line(item) for item in found]
         groups = [
             PanoramaGroup(prescriber=group[0].auth_request.prescriber, lines=group)

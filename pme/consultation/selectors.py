@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import get_language
@@ -30,6 +31,7 @@ from pme.authorizations.lifecycle import SENT_STATUSES, Action, Status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
 from pme.catalogue.selectors import search_drugs
 from pme.core.nam import NAM
+from pme.core.prepared import Prepared, stand_in
 from pme.core.timeutils import REGIE_TZ
 
 _DIN = re.compile(r"^[0-9]{8}$")
@@ -52,9 +54,15 @@ def _last_note(action: str, field: str = "note") -> Subquery:
 def panorama_queryset(
     user: User, prescribers: list[User], nam: NAM, *, drug_query: str = ""
 ) -> QuerySet[AuthorizationRequest]:
+    return _panorama_requests(user, tuple(p.pk for p in prescribers), nam.value, drug_query)
+
+
+def _panorama_requests(
+    user: User, prescriber_ids: tuple[int, ...], nam_value: str, drug_query: str
+) -> QuerySet[AuthorizationRequest]:
     requests = requests_visible_to(user).filter(
-        nam=nam.value,
-        prescriber__in=[p.pk for p in prescribers],
+        nam=nam_value,
+        prescriber__in=list(prescriber_ids),
         status__in=SENT_STATUSES,
         submitted_at__gte=recent_start(),
     )
@@ -73,6 +81,29 @@ def panorama_queryset(
         .annotate(answered_at=Subquery(answers.values("at")[:1]))
         .order_by("prescriber__last_name", "prescriber__first_name", "prescriber_id", "-submitted_at", "-pk")
     )
+
+
+def _as_actor(shape: tuple[str, bool], pk: int) -> User:
+    role, active = shape
+    return stand_in(User, pk, role=role, is_active=active)  # type: ignore[return-value]
+
+
+# The look-ups without a drug query, compiled once a day per role (pme/core/prepared.py): the access
+# rule depends on the actor's role and activity (the shape), then only on their id.
+PANORAMA = Prepared(
+    "panorama",
+    lambda shape, user, prescribers, nam: _panorama_requests(_as_actor(shape, user), prescribers, nam, ""),
+)
+
+
+def panorama(
+    user: User, prescribers: list[User], nam: NAM, *, drug_query: str = ""
+) -> list[AuthorizationRequest]:
+    """`panorama_queryset`'s requests, from its prepared form when there is no drug query."""
+    if drug_query:
+        return list(panorama_queryset(user, prescribers, nam, drug_query=drug_query))
+    ids = tuple(dict.fromkeys(p.pk for p in prescribers))
+    return PANORAMA.run((user.role, user.is_active), user=user.pk, prescribers=ids, nam=nam.value)
 
 
 @dataclass(frozen=True)
@@ -110,16 +141,25 @@ STATUS_FIELDS = (
 NAME_FIELDS = ("insured_first_name", "insured_last_name")
 
 
+def _status_rows(actor: User, nam_value: str) -> QuerySet[AuthorizationRequest, dict[str, Any]]:
+    rows = status_lines_visible_to(actor).filter(nam=nam_value)
+    return rows.order_by("-submitted_at", "-pk").values(*STATUS_FIELDS, *NAME_FIELDS)
+
+
+STATUS = Prepared("status_lookup", lambda shape, user, nam: _status_rows(_as_actor(shape, user), nam))
+
+
 def status_lookup(actor: User, nam: NAM, *, drug_query: str = "") -> tuple[list[StatusLine], str]:
     """The status lines of `nam` the actor may read (the pharmacist's rule), newest first, and the
     person's name on the newest one (for confirmation)."""
-    rows = status_lines_visible_to(actor).filter(nam=nam.value)
     if drug_query:
-        rows = rows.filter(drug_filter(drug_query))
+        found = list(_status_rows(actor, nam.value).filter(drug_filter(drug_query)))
+    else:
+        found = STATUS.run((actor.role, actor.is_active), user=actor.pk, nam=nam.value)
     english = (get_language() or "fr").startswith("en")
     lines = []
     person = ""
-    for row in rows.order_by("-submitted_at", "-pk").values(*STATUS_FIELDS, *NAME_FIELDS):
+    for row in found:
         if not person:
             person = f"{row['insured_first_name']} {row['insured_last_name']}".strip()
         name = (english and row["drug__generic_name_en"]) or row["drug__generic_name_fr"]

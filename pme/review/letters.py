@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pme.accounts.models import User
 from pme.authorizations.models import AuthorizationRequest
 from pme.authorizations.services import REVIEW_WINDOW_MONTHS
+from pme.catalogue.cached import criteria_of
 from pme.core.dates import long_date
 from pme.core.letters import Letter, contact_sentence, place_and_date
 from pme.core.timeutils import REGIE_TZ, add_months, local_today
@@ -73,7 +74,7 @@ def _date(value: dt.date | None) -> str:
 def _criterion_questions(auth_request: AuthorizationRequest) -> dict[str, str]:
     if auth_request.indication is None:
         return {}
-    return {c.key: c.question for c in auth_request.indication.criteria.all()}
+    return {c.key: c.question for c in criteria_of(auth_request.indication)}
 
 
 def _block(

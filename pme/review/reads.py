@@ -17,11 +17,12 @@ from pme.audit.codes import AuditCode
 from pme.audit.denials import Unseen, door
 from pme.audit.services import record
 from pme.authorizations.access import requests_visible_to
-from pme.authorizations.lifecycle import Status
+from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import AuthorizationRequest
 from pme.authorizations.periods import period_end, requested_end
 from pme.authorizations.reads import RequestFile, record_view, request_file
 from pme.authorizations.services import unseen_request
+from pme.catalogue.cached import criteria_of
 from pme.core.nam import NAM
 from pme.core.timeutils import local_today, now
 from pme.review import selectors
@@ -31,6 +32,7 @@ from pme.review.models import Decision, DecisionKind
 from pme.review.services import is_supervisor, last_refuser_id
 
 PAGE_SIZE = 25
+DECIDING = frozenset({Action.ACCEPT, Action.REFUSE, Action.REQUEST_INFORMATION})
 
 
 def require_reviewer(user: User) -> None:
@@ -119,7 +121,7 @@ def decision_views(auth_request: AuthorizationRequest) -> list[DecisionView]:
     """Every decision on the request, oldest first, with its reasons in the active language (a fixed
     number of queries)."""
     questions = (
-        {c.key: c.question for c in auth_request.indication.criteria.all()}
+        {c.key: c.question for c in criteria_of(auth_request.indication)}
         if auth_request.indication is not None
         else {}
     )
@@ -143,6 +145,10 @@ def request_page_section(auth_request: AuthorizationRequest, actor: User) -> dic
     """The decisions part of the prescriber's request page (registered with the authorizations app):
     decisions with a letter, newest first."""
     if auth_request.pk is None or auth_request.is_draft:
+        return {"decisions": []}
+    # Every decision is made with its transition (review/services.py): a history without one has none
+    # to read. The timeline is in memory here (request_file read it).
+    if not any(entry.action in DECIDING for entry in auth_request.timeline.all()):
         return {"decisions": []}
     views = [v for v in decision_views(auth_request) if v.has_letter]
     return {"decisions": list(reversed(views))}

@@ -16,6 +16,7 @@ from pme.authorizations.access import requests_visible_to
 from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
 from pme.authorizations.reads import shown_answer
+from pme.catalogue.cached import criteria_of
 from pme.catalogue.models import Drug
 from pme.core.timeutils import now
 from pme.review.clock import ClockReading, read_clock
@@ -145,7 +146,7 @@ class ReasonLine:
 def _criterion_questions(auth_request: AuthorizationRequest) -> dict[str, str]:
     if auth_request.indication is None:
         return {}
-    return {c.key: c.question for c in auth_request.indication.criteria.all()}
+    return {c.key: c.question for c in criteria_of(auth_request.indication)}
 
 
 def reason_lines(decision: Decision) -> list[ReasonLine]:
@@ -200,7 +201,7 @@ def criteria_rows(auth_request: AuthorizationRequest) -> list[dict[str, Any]]:
         return []
     results = {r["key"]: r for r in (auth_request.evaluation or {}).get("results", [])}
     rows = []
-    for criterion in auth_request.indication.criteria.all():
+    for criterion in criteria_of(auth_request.indication):
         answer, written = shown_answer(criterion, auth_request.answers.get(criterion.key))
         result = results.get(criterion.key, {})
         rows.append(

@@ -101,7 +101,12 @@ def use_api_token(secret: str) -> ApiToken | None:
     """The token a secret belongs to, if it may act now (else None); notes when it was last used."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 100:
         return None
-    token = ApiToken.objects.select_related("user").filter(secret_hash=hash_secret(secret)).first()
+    # The prescriber's profile comes with the user (the API's answers name the professional number).
+    token = (
+        ApiToken.objects.select_related("user", "user__prescriber_profile")
+        .filter(secret_hash=hash_secret(secret))
+        .first()
+    )
     moment = now()
     if token is None or not token.is_usable(moment) or not may_hold_tokens(token.user):
         return None

@@ -32,7 +32,13 @@ def test_codified_request_meeting_its_criteria_is_accepted_at_once(prescriber):
     assert request.authorized_quantity == "1 inhalateur par mois"
     assert request.evaluation["overall"] == "met"
     assert [t.to_status for t in request.timeline.all()] == [Status.SUBMITTED, Status.ACCEPTED]
-    assert AuditEvent.objects.filter(action="request.accepted", object_id=str(request.pk)).count() == 1
+    # One change, one event: the sending and the automatic acceptance, by the prescriber who sent it.
+    events = list(AuditEvent.objects.filter(object_id=str(request.pk)).exclude(action="request.draft_saved"))
+    assert [(e.action, e.actor_id) for e in events] == [("request.submitted_accepted", prescriber.pk)]
+    assert events[0].details["from"] == Status.DRAFT
+    assert events[0].details["to"] == Status.ACCEPTED
+    assert events[0].details["decision"] == "accepted"
+    assert events[0].details["automatic"] is True
 
 
 @pytest.mark.django_db
@@ -43,6 +49,8 @@ def test_unmet_criterion_sends_the_request_to_a_reviewer(prescriber):
     assert not result.automated
     assert result.auth_request.status == Status.SUBMITTED
     assert result.auth_request.evaluation["overall"] == "not_met"
+    sent = AuditEvent.objects.filter(object_id=str(draft.pk)).exclude(action="request.draft_saved")
+    assert [(e.action, e.details["to"]) for e in sent] == [("request.submitted", Status.SUBMITTED)]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,133 @@
+"""The prepared forms of the hot look-ups (pme/core/prepared.py) give what their querysets give.
+
+Each door that runs a prepared form is compared with the same queryset run by the ORM, for actors of
+every role that reaches it, including the ones the access rule refuses, and again after the shapes were
+compiled for another actor (the second run reuses the SQL with new values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connections
+
+from pme.accounts.models import Role
+from pme.accounts.selectors import prescribers_for, prescribers_list
+from pme.accounts.tests.factories import DelegationFactory, PrescriberProfileFactory, UserFactory
+from pme.authorizations import reads as request_reads
+from pme.authorizations.access import requests_visible_to
+from pme.authorizations.tests.factories import make_draft
+from pme.consultation import selectors
+from pme.core import prepared
+from pme.core.nam import NAM
+from pme.core.prepared import Prepared
+
+
+def _rows(requests):
+    """What a page shows of each request, with what select_related and the annotations brought."""
+    return [
+        (
+            r.pk,
+            r.status,
+            r.number,
+            r.prescriber.last_name,
+            r.drug_id and r.drug.generic_name_fr,
+            getattr(r, "question", None),
+            getattr(r, "question_at", None),
+            getattr(r, "refusal_reason", None),
+            getattr(r, "answered_at", None),
+        )
+        for r in requests
+    ]
+
+
+@pytest.fixture
+def world(prescriber, other_prescriber, collaborator, other_collaborator, pharmacist):
+    from pme.authorizations.services import submit_request
+    from pme.authorizations.tests.factories import codified_indication
+
+    indication = codified_indication()
+    DelegationFactory.create(collaborator=collaborator, prescriber=other_prescriber)
+    sent = [
+        submit_request(request_id=make_draft(p, indication, **extra).pk, actor=p).auth_request
+        for p, extra in (
+            (prescriber, {}),
+            (prescriber, {"answers": {"exacerbations": False}}),
+            (other_prescriber, {}),
+        )
+    ]
+    draft = make_draft(prescriber)
+    return sent, draft
+
+
+@pytest.mark.django_db
+def test_the_panorama_gives_what_its_queryset_gives(world, prescriber, collaborator, other_collaborator):
+    nam = NAM.parse(world[0][0].nam)
+    for actor in (prescriber, collaborator, other_collaborator, prescriber, collaborator):
+        follows = request_reads.prescribers_user_follows(actor)
+        expected = list(selectors.panorama_queryset(actor, follows, nam))
+        assert _rows(selectors.panorama(actor, follows, nam)) == _rows(expected)
+    assert len(expected) == 3  # the collaborator works for both prescribers: every sent request
+
+
+@pytest.mark.django_db
+def test_the_pharmacist_look_up_gives_what_its_queryset_gives(world, pharmacist, prescriber):
+    nam = NAM.parse(world[0][0].nam)
+    for actor in (pharmacist, prescriber, pharmacist):
+        expected = list(selectors._status_rows(actor, nam.value))
+        assert selectors.STATUS.run((actor.role, actor.is_active), user=actor.pk, nam=nam.value) == expected
+    assert len(expected) == 3
+    lines, person = selectors.status_lookup(pharmacist, nam)
+    assert [line.number for line in lines] == [row["number"] for row in expected]
+    assert person == "Julie Tremblay"
+
+
+@pytest.mark.django_db
+def test_the_request_fetch_gives_what_the_access_rule_gives(world, personas):
+    sent, draft = world
+    for actor in vars(personas).values():
+        for item in (*sent, draft):
+            visible = requests_visible_to(actor).filter(pk=item.pk).first()
+            found = request_reads.VISIBLE_REQUEST.run(
+                (actor.role, actor.is_active, True), user=actor.pk, request=item.pk
+            )
+            assert [r.pk for r in found] == ([visible.pk] if visible else []), (actor.username, item.pk)
+            if found and visible is not None:
+                assert found[0].prescriber == visible.prescriber
+                assert found[0].has_unread in (True, False)
+
+
+@pytest.mark.django_db
+def test_the_prescribers_of_a_collaborator_are_read_anew_each_time(collaborator, prescriber):
+    assert prescribers_list(collaborator) == list(prescribers_for(collaborator)) == [prescriber]
+    later = PrescriberProfileFactory.create(user__last_name="Zed").user
+    DelegationFactory.create(collaborator=collaborator, prescriber=later)
+    assert prescribers_list(collaborator) == list(prescribers_for(collaborator)) == [prescriber, later]
+    assert prescribers_list(UserFactory.create(role=Role.PHARMACIST)) == []
+
+
+@pytest.mark.django_db
+def test_a_new_day_compiles_anew(world, prescriber, monkeypatch):
+    nam = NAM.parse(world[0][0].nam)
+    selectors.panorama(prescriber, [prescriber], nam)
+    store = connections["default"].__dict__["_pme_prepared"]
+    before = {k for k in store if k[0] == "panorama"}
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(prepared, "local_today", lambda: tomorrow)
+    selectors.panorama(prescriber, [prescriber], nam)
+    after = {k for k in store if k[0] == "panorama"}
+    assert after - before
+    assert all(k[-1] == tomorrow for k in after - before)
+
+
+@pytest.mark.django_db
+def test_a_value_the_orm_transforms_cannot_be_prepared(prescriber):
+    """A stand-in that reaches the SQL changed (here a LIKE pattern) is refused, never run as it is."""
+    from pme.authorizations.models import AuthorizationRequest
+
+    like = Prepared(
+        "probe", lambda shape, name: AuthorizationRequest.objects.filter(insured_last_name__icontains=name)
+    )
+    with pytest.raises(ValueError, match="transformed"):
+        like.run(name="Tremblay")
