@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Outcome(models.TextChoices):
@@ -91,8 +92,8 @@ class AuditEvent(models.Model):
 
 
 class LinkKind(models.TextChoices):
-    EVENT = "event", _("Event")
-    GAP = "gap", _("Gap")
+    EVENT = "event", pgettext_lazy("audit chain link", "Event")
+    GAP = "gap", pgettext_lazy("audit chain link", "Gap")
 
 
 class AuditLinkQuerySet(models.QuerySet["AuditLink"]):
