@@ -50,7 +50,8 @@ def _as_application_role(request) -> Iterator[None]:
       transaction runs its statements as the application role: `SET LOCAL ROLE` in the test's
       transaction, undone by its rollback. The test database and its migrations belong to the owner
       (the connecting role), as in production. Tests that act as the owner, or as an intruder with the
-      owner's rights, say so with `as_owner()`. Tests with `transaction=True` keep the owner: their
+      owner's rights, say so with `as_owner()`, or as a whole with `@pytest.mark.database_owner` (the
+      owner's tools: retention, the data generator). Tests with `transaction=True` keep the owner: their
       clean-up TRUNCATEs every table, which the application role may not do on the audit trail.
     """
     marker = request.node.get_closest_marker("django_db")
@@ -67,7 +68,8 @@ def _as_application_role(request) -> Iterator[None]:
             "SELECT setval(pg_get_serial_sequence('audit_auditevent', 'seq'), "
             "coalesce((SELECT max(seq) FROM audit_auditevent), 0) + 1, false)"
         )
-    if transactional or not settings.PME_DB_APP_ROLE:
+    owner = request.node.get_closest_marker("database_owner") is not None
+    if transactional or owner or not settings.PME_DB_APP_ROLE:
         yield
         return
     if not app_role_exists():
