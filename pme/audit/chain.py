@@ -163,6 +163,10 @@ def verify_chain(
     ):
         return report(anchor_seq, "event or link at or before the retention anchor")
     heads = {line.seq: line.hash for line in lines if line.kind == anchors.HEAD and line.seq > anchor_seq}
+    if head_seq > anchor_seq and not heads:
+        warnings.append(
+            f"the anchor file {anchors.anchor_path()} records no head of this chain: its tail is not checked"
+        )
     if through_seq is None and heads and max(heads) > head_seq:
         return report(head_seq + 1, f"chain ends at #{head_seq} but the anchor file records #{max(heads)}")
 
