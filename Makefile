@@ -62,6 +62,7 @@ translations-check: $(STAMP)
 deploy-check: $(STAMP)
 	db=$$(mktemp -u /tmp/pme-deploy-check-XXXXXX.sqlite3); \
 	DEBUG=0 SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  PME_AUDIT_CHAIN_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  ALLOWED_HOSTS=pme.example.org PME_HTTPS=1 DATABASE_URL=sqlite:///$$db \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING; status=$$?; rm -f $$db*; exit $$status
 

@@ -255,6 +255,23 @@ AUDIT_SIGNAL_WINDOW_MINUTES = env_int("PME_AUDIT_SIGNAL_WINDOW_MINUTES", 60, min
 AUDIT_SIGNAL_DENIALS = env_int("PME_AUDIT_SIGNAL_DENIALS", 10, minimum=2)
 AUDIT_WORKDAY_START_HOUR = env_int("PME_AUDIT_WORKDAY_START_HOUR", 7)
 AUDIT_WORKDAY_END_HOUR = env_int("PME_AUDIT_WORKDAY_END_HOUR", 19)
+# The audit chain (docs/decisions/0005-audit-chain.md). Its HMAC key is never stored in the database; the
+# development key serves DEBUG runs only, production refuses to start without one (pme/audit/checks.py).
+AUDIT_CHAIN_KEY = os.environ.get("PME_AUDIT_CHAIN_KEY", "").strip() or (
+    "dev-only-audit-chain-key-never-used-in-production-0123456789" if DEBUG else ""
+)
+# The chainer links committed events every INTERVAL seconds and appends the chain's head to the anchor
+# file (append-only, outside the database) every ANCHOR_INTERVAL seconds.
+AUDIT_CHAINER_INTERVAL_SECONDS = env_int("PME_AUDIT_CHAINER_INTERVAL_SECONDS", 2, minimum=1)
+AUDIT_ANCHOR_INTERVAL_SECONDS = env_int("PME_AUDIT_ANCHOR_INTERVAL_SECONDS", 60, minimum=1)
+AUDIT_ANCHOR_FILE = Path(os.environ.get("PME_AUDIT_ANCHOR_FILE", "") or VAR_DIR / "audit-anchor.log")
+# A seq value missing below a committed event is recorded as a gap only after this long: longer than any
+# transaction that records an event can live (the app role's statement_timeout and
+# idle_in_transaction_session_timeout, 60 s each in the README's recipe, and gunicorn's 30 s timeout).
+AUDIT_GAP_GRACE_SECONDS = env_int("PME_AUDIT_GAP_GRACE_SECONDS", 300, minimum=1)
+# PostgreSQL: the application's role, granted INSERT and SELECT only on the audit tables after every
+# migrate (pme/audit/dbroles.py); empty when one role does everything (development).
+PME_DB_APP_ROLE = os.environ.get("PME_DB_APP_ROLE", "").strip()
 
 LOGGING = {
     "version": 1,

@@ -9,3 +9,8 @@ application = get_wsgi_application()
 from pme.portal.checks import refuse_demo_accounts_in_production  # noqa: E402
 
 refuse_demo_accounts_in_production()
+
+# Nor without the audit chain's key (pme/audit/checks.py).
+from pme.audit.checks import refuse_production_without_chain_key  # noqa: E402
+
+refuse_production_without_chain_key()

@@ -83,7 +83,11 @@ def test_the_web_application_does_not_start_with_a_demo_account(tmp_path):
     )
     assert migrate.returncode == 0, migrate.stderr
     production = _environment(
-        database, DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="pme.example.org"
+        database,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="pme.example.org",
+        PME_AUDIT_CHAIN_KEY=secrets.token_urlsafe(48),
     )
     start = "import config.wsgi; print('started')"
     assert _python(start, production).stdout.strip() == "started"  # no demo account: it starts

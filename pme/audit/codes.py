@@ -71,6 +71,8 @@ class AuditCode(StrEnum):
     API_TOKEN_FAILED = "api_token.failed"
     ADMIN_VIEWED = "admin.viewed"
     HEALTH_CHECKED = "system.health_checked"
+    # The chainer (pme/audit/chainer.py): an event committed after its seq was recorded as a gap.
+    AUDIT_LATE_EVENT = "audit.late_event"
     # Accounts, access requests (form 4313) and delegations.
     USER_CREATED = "user.created"
     ACCOUNT_DEACTIVATED = "account.deactivated"
@@ -169,6 +171,9 @@ SENTENCES: dict[AuditCode, Promise] = {
     AuditCode.PASSWORD_RESET_THROTTLED: _("Was stopped from asking for more password reset links"),
     AuditCode.ADMIN_VIEWED: _("Opened a page of the technical administration"),
     AuditCode.HEALTH_CHECKED: _("Checked that the audit trail can be written (never kept)"),
+    AuditCode.AUDIT_LATE_EVENT: _(
+        "Found an event recorded after its place in the audit chain was closed, and sealed its content"
+    ),
     AuditCode.USER_CREATED: _("Created a user account"),
     AuditCode.ACCOUNT_DEACTIVATED: _("Deactivated an account"),
     AuditCode.ACCOUNT_REACTIVATED: _("Reactivated an account"),

@@ -1,7 +1,10 @@
 """The append-only audit trail (health-information act, s. 103: which information, who, when).
 
-Events are chained by hash: each stores the hash of the previous one, so an altered or removed row breaks
-the chain and `verify_audit` finds it. Nothing in the code updates or deletes an event.
+An event gets its `seq` from the database at INSERT (an identity column on PostgreSQL, AUTOINCREMENT on
+SQLite), so concurrent writers never wait for each other. The chainer (`pme.audit.chainer`) then links
+committed events in seq order into a keyed hash chain stored in `AuditLink`, a table of its own that is
+only ever inserted into: the application's database role needs neither UPDATE nor DELETE anywhere in the
+trail (docs/decisions/0005-audit-chain.md). Nothing in the code updates or deletes an event or a link.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Outcome(models.TextChoices):
@@ -31,7 +35,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    seq = models.BigIntegerField(unique=True, editable=False)
+    # Given by the database at INSERT; a rolled-back transaction leaves a gap the chainer records.
+    seq = models.BigAutoField(primary_key=True, editable=False)
     created_at = models.DateTimeField(db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,8 +65,6 @@ class AuditEvent(models.Model):
     result_count = models.IntegerField(null=True, blank=True, editable=False)
     client_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
     details = models.JSONField(default=dict, blank=True, editable=False)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -78,30 +81,78 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.action} {self.actor_username} {self.created_at:%Y-%m-%d %H:%M:%S}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise PermissionError("Audit events are append-only.")
+        # An INSERT, never Django's UPDATE-then-INSERT: the application role holds no UPDATE here.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
 
 
-class ChainHead(models.Model):
-    """One row holding the last sequence number and hash; locking it serializes the chain.
+class LinkKind(models.TextChoices):
+    EVENT = "event", pgettext_lazy("audit chain link", "Event")
+    GAP = "gap", pgettext_lazy("audit chain link", "Gap")
 
-    `anchor_seq`/`anchor_hash` describe where the kept chain starts: the last event removed by retention
-    (0 and the genesis hash until retention first removes events). The first kept event is
-    `anchor_seq + 1` and its `prev_hash` must equal `anchor_hash`.
+
+class AuditLinkQuerySet(models.QuerySet["AuditLink"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit links are insert-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit links are insert-only.")
+
+
+class AuditLink(models.Model):
+    """One link of the chain: either one event (`seq == last_seq`) or a gap, a run of seq values
+    `seq..last_seq` that no committed event holds (taken by transactions that rolled back).
+
+    `hash` = HMAC-SHA256(PME_AUDIT_CHAIN_KEY, canonical content including `prev_hash`), the content being
+    the event's fields or the gap's bounds (`pme.audit.chain`). Links cover the seq values from the
+    retention anchor up to the chain's head without overlap or hole; events beyond the head are the
+    backlog the chainer has not linked yet.
     """
 
+    seq = models.BigIntegerField(primary_key=True, editable=False)
+    last_seq = models.BigIntegerField(editable=False)
+    kind = models.CharField(max_length=8, choices=LinkKind.choices, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+    linked_at = models.DateTimeField(editable=False)
+
+    objects = AuditLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit chain link")
+        verbose_name_plural = _("audit chain links")
+
+    def __str__(self) -> str:
+        return f"link #{self.seq}-{self.last_seq} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit links are insert-only.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit links are insert-only.")
+
+
+class ChainAnchor(models.Model):
+    """Where the kept chain starts: the last seq removed by retention and its link's hash (0 and the
+    genesis hash until retention first removes events). The first kept link starts at `anchor_seq + 1`
+    and its `prev_hash` must equal `anchor_hash`. Only retention, under the owner role, changes it, and
+    `verify_audit` believes it only if the anchor file says retention put it there."""
+
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
     anchor_seq = models.BigIntegerField(default=0)
     anchor_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
-        return f"audit chain head #{self.last_seq}"
+        return f"audit chain anchor #{self.anchor_seq}"
 
 
 class HarmRisk(models.TextChoices):

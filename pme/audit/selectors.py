@@ -112,7 +112,7 @@ def yearly_counts(year: int) -> list[dict[str, Any]]:
         AuditEvent.objects.filter(created_at__gte=start, created_at__lt=end)
         .order_by()
         .values("action", "actor_role", "outcome")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("seq"))
         .order_by("action", "actor_role", "outcome")
     )
 

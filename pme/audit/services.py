@@ -2,7 +2,8 @@
 
 It joins the caller's transaction, so an event is committed exactly when the change it describes is,
 and rolled back with it. If the event cannot be written the exception propagates: the caller's read or
-change fails with it (fail closed).
+change fails with it (fail closed). Writing takes no lock: the database numbers the event at INSERT and
+the chainer links it into the hash chain after it commits (pme/audit/chainer.py).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,6 @@ from pme.audit.codes import AuditCode
 from pme.audit.models import (
     INCIDENT_FIELDS,
     AuditEvent,
-    ChainHead,
     ConfidentialityIncident,
     IncidentVersion,
     Outcome,
@@ -34,8 +34,6 @@ from pme.core.nam import NAM
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-GENESIS_HASH = "0" * 64
 
 
 class AuditUnavailable(DatabaseError):
@@ -60,28 +58,6 @@ class HashedNAM:
     @classmethod
     def of(cls, nam: NAM) -> HashedNAM:
         return cls(nam_hash(nam), nam.masked())
-
-
-def event_digest(event: AuditEvent) -> str:
-    payload = {
-        "seq": event.seq,
-        "created_at": event.created_at.isoformat(),
-        "actor": event.actor_id,
-        "actor_username": event.actor_username,
-        "actor_role": event.actor_role,
-        "on_behalf_of": event.on_behalf_of_id,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "nam_hash": event.nam_hash,
-        "outcome": event.outcome,
-        "result_count": event.result_count,
-        "client_ip": event.client_ip,
-        "details": event.details,
-        "prev_hash": event.prev_hash,
-    }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -128,7 +104,7 @@ def record(
         raise AuditUnavailable(f"audit event {action!r} could not be written") from exc
 
 
-def _append(
+def _build(
     action: AuditCode,
     *,
     actor: Any,
@@ -142,32 +118,55 @@ def _append(
 ) -> AuditEvent:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     insured = HashedNAM.of(nam) if isinstance(nam, NAM) else nam
+    return AuditEvent(
+        created_at=timezone.now(),
+        actor=actor if authenticated else None,
+        actor_username=actor.get_username() if authenticated else "",
+        actor_role=getattr(actor, "role", "") if authenticated else "",
+        on_behalf_of=on_behalf_of,
+        action=action.value,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        nam_hash=insured.hash if insured is not None else "",
+        nam_masked=insured.masked if insured is not None else "",
+        outcome=outcome,
+        result_count=result_count,
+        client_ip=client_ip(request) if request is not None else current_address(),
+        details={**current_channel(), **(details or {})},
+    )
+
+
+def _append(action: AuditCode, **fields: Any) -> AuditEvent:
+    event = _build(action, **fields)
+    # One INSERT (the database gives the seq), in a savepoint as before: a refused write leaves the
+    # caller's transaction usable for its refusal page.
     with transaction.atomic():
-        head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            seq=head.last_seq + 1,
-            created_at=timezone.now(),
-            actor=actor if authenticated else None,
-            actor_username=actor.get_username() if authenticated else "",
-            actor_role=getattr(actor, "role", "") if authenticated else "",
-            on_behalf_of=on_behalf_of,
-            action=action.value,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
-            nam_hash=insured.hash if insured is not None else "",
-            nam_masked=insured.masked if insured is not None else "",
-            outcome=outcome,
-            result_count=result_count,
-            client_ip=client_ip(request) if request is not None else current_address(),
-            details={**current_channel(), **(details or {})},
-            prev_hash=head.last_hash,
-        )
-        event.hash = event_digest(event)
         event.save()
-        head.last_seq = event.seq
-        head.last_hash = event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def probe_write() -> None:
+    """Writes a health-check event exactly as `record` does (same table, triggers, privileges, disk) and
+    rolls it back. It goes in under a negative seq that the database's sequence never hands out, so the
+    probe consumes no seq: a /healthz call leaves no gap in the chain. Raises AuditUnavailable."""
+    event = _build(
+        AuditCode.HEALTH_CHECKED,
+        actor=None,
+        outcome=Outcome.OK,
+        target=None,
+        nam=None,
+        on_behalf_of=None,
+        result_count=None,
+        request=None,
+        details=None,
+    )
+    event.seq = -1 - secrets.randbelow(2**62)  # distinct per probe: concurrent probes never wait
+    try:
+        with transaction.atomic():
+            event.save()
+            transaction.set_rollback(True)
+    except DatabaseError as exc:
+        raise AuditUnavailable("the audit trail refuses writes") from exc
 
 
 # ---- Confidentiality-incident register -------------------------------------------------------------
@@ -214,6 +213,17 @@ def _check_incident(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+INCIDENT_REFERENCE_LOCK = 0x504D45494E43  # "PMEINC": the advisory lock of incident reference numbers
+
+
+def _lock_incident_references() -> None:
+    """Serializes the numbering of incidents (a few a year) until commit, so two officers never get the
+    same reference; the unique constraint on `reference` backs it. SQLite serializes writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INCIDENT_REFERENCE_LOCK])
+
+
 def _next_reference(year: int) -> str:
     prefix = f"INC-{year}-"
     count = ConfidentialityIncident.objects.filter(reference__startswith=prefix).count()
@@ -228,8 +238,7 @@ def create_incident(
     _check_officer(actor)
     _check_incident(values)
     now = timezone.now()
-    # The chain head lock also serializes reference numbers, so two officers never get the same one.
-    ChainHead.objects.select_for_update().get_or_create(pk=1)
+    _lock_incident_references()
     incident = ConfidentialityIncident(
         reference=_next_reference(timezone.localdate().year),
         created_at=now,

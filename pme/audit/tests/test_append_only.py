@@ -1,5 +1,6 @@
 """No update or delete path: not in the model, not in bulk, not in the admin, and on PostgreSQL not in
-the database either."""
+the database either, even for the owner (the trigger; the application role has no such privilege at
+all: test_database_roles.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.db import DatabaseError
 from django.db.models import ProtectedError
 
 from pme.audit.codes import AuditCode
-from pme.audit.models import AuditEvent
+from pme.audit.models import AuditEvent, AuditLink
 from pme.audit.services import record
-from pme.audit.tests.fixtures import postgres_only, run_sql
+from pme.audit.tests.fixtures import as_owner, link, postgres_only, run_sql
 
 
 @pytest.fixture
@@ -62,24 +63,45 @@ def test_admin_offers_no_add_change_or_delete(rf):
 
 
 @pytest.mark.django_db
+def test_links_cannot_be_saved_again_nor_deleted(event):
+    link()
+    chain_link = AuditLink.objects.get()
+    with pytest.raises(PermissionError):
+        chain_link.save()
+    with pytest.raises(PermissionError):
+        chain_link.delete()
+    with pytest.raises(PermissionError):
+        AuditLink.objects.update(hash="f" * 64)
+    with pytest.raises(PermissionError):
+        AuditLink.objects.all().delete()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "sql",
-    ["UPDATE audit_auditevent SET action = 'request.forged'", "DELETE FROM audit_auditevent"],
-    ids=["update", "delete"],
+    [
+        "UPDATE audit_auditevent SET action = 'request.forged'",
+        "DELETE FROM audit_auditevent",
+        "UPDATE audit_auditlink SET hash = 'f'",
+        "DELETE FROM audit_auditlink",
+    ],
+    ids=["update-event", "delete-event", "update-link", "delete-link"],
 )
 @pytest.mark.usefixtures("event")
 @postgres_only
-def test_postgresql_refuses_raw_update_and_delete(sql):
-    with pytest.raises(DatabaseError, match="append-only"):
+def test_postgresql_refuses_raw_update_and_delete_even_to_the_owner(sql):
+    link()
+    with as_owner(), pytest.raises(DatabaseError, match="append-only"):
         run_sql(sql)
     assert AuditEvent.objects.get().action == "request.viewed"
+    assert AuditLink.objects.count() == 1
 
 
 @pytest.mark.django_db
 @postgres_only
 def test_postgresql_refuses_a_retention_delete_of_recent_events(event):
     """Even with the retention setting, an event less than a year old cannot be deleted."""
-    with pytest.raises(DatabaseError):
+    with as_owner(), pytest.raises(DatabaseError):
         run_sql(
             "SELECT set_config('pme.audit_purge_through_seq', '100', true)", "DELETE FROM audit_auditevent"
         )
@@ -92,7 +114,8 @@ def test_postgresql_allows_retention_to_delete_only_the_prefix_it_names(reviewer
     with time_machine.travel(dt.datetime(2010, 1, 5, 12, tzinfo=dt.UTC), tick=False):
         old = [record(AuditCode.REQUEST_VIEWED, actor=reviewer) for _ in range(3)]
     allow = ("SELECT set_config('pme.audit_purge_through_seq', %s, true)", [str(old[1].seq)])
-    run_sql(allow, ("DELETE FROM audit_auditevent WHERE seq <= %s", [old[1].seq]))
-    with pytest.raises(DatabaseError):
+    with as_owner():
+        run_sql(allow, ("DELETE FROM audit_auditevent WHERE seq <= %s", [old[1].seq]))
+    with as_owner(), pytest.raises(DatabaseError):
         run_sql(allow, ("DELETE FROM audit_auditevent WHERE seq = %s", [old[2].seq]))
     assert list(AuditEvent.objects.values_list("seq", flat=True)) == [old[2].seq]

@@ -36,6 +36,7 @@ def test_dry_run_counts_and_changes_nothing(old_and_new):
 
 
 @pytest.mark.django_db
+@pytest.mark.database_owner  # retention runs as the owner: it lifts the guards (README, Production)
 def test_old_requests_and_their_files_are_deleted_and_the_guards_stay(
     old_and_new, django_capture_on_commit_callbacks
 ):

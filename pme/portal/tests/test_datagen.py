@@ -16,7 +16,8 @@ from pme.authorizations.models import AuthorizationRequest, RequestCounter, Time
 from pme.core.nam import NAM
 from pme.portal import datagen
 
-pytestmark = pytest.mark.django_db
+# The data generator is the owner's tool (it drops and rebuilds indexes, moves sequences).
+pytestmark = [pytest.mark.django_db, pytest.mark.database_owner]
 NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
 
 
