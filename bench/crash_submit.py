@@ -79,6 +79,7 @@ CLUSTER = Path(tempfile.gettempdir()) / "pme-crash-pg-unset"  # set by main()
 DB_PORT = 0
 HTTP_PORT = 0
 BASE = ""
+CHAIN_KEY = secrets.token_urlsafe(48)  # throw-away, the same for every server of the run
 TEMPLATE = "pme_crash_template"
 TOTAL = 200
 THREADS = 32
@@ -142,6 +143,7 @@ def server_env(database: str) -> dict[str, str]:
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{DB_PORT}/{database}",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "PME_AUDIT_CHAIN_KEY": CHAIN_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "PME_HTTPS": "0",
         "PME_VAR_DIR": str(VAR),

@@ -70,6 +70,7 @@ SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL,
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(64),
+    "PME_AUDIT_CHAIN_KEY": secrets.token_urlsafe(48),  # a throw-away chain key, like the secret key
     "ALLOWED_HOSTS": "127.0.0.1",
     "PME_HTTPS": "0",
     "PME_BENCH_VIEWS": "1",
