@@ -36,3 +36,23 @@ def test_an_attachment_download_is_not_stored(prescriber, attachment):
 def test_anonymous_public_pages_may_be_cached():
     response = Client().get("/fr/help/")
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_an_attachment_downloads_under_the_request_number_never_the_uploaded_name(prescriber, sent_request):
+    """Issue 14, finding 9: a file uploaded as `evil<img…>.html` (its content a real PDF) is offered as
+    `<request number>-<n>.pdf`, the extension of the sniffed type, as an attachment, never rendered."""
+    from pme.authorizations.services import _add_attachment
+    from pme.authorizations.tests.fixtures import pdf_upload
+
+    first = _add_attachment(sent_request, actor=prescriber, upload=pdf_upload("report.pdf"))
+    evil = _add_attachment(
+        sent_request, actor=prescriber, upload=pdf_upload('evil<img src=x onerror="alert(1)">.html')
+    )
+    client = client_for(prescriber)
+    for rank, item in ((1, first), (2, evil)):
+        response = client.get(reverse("authorizations:attachment", args=[item.pk]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == f'attachment; filename="{sent_request.number}-{rank}.pdf"'
+    assert "evil" not in response["Content-Disposition"]
