@@ -9,6 +9,7 @@ from pme.accounts.models import User
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest
 from pme.catalogue.models import TherapeuticSystem
+from pme.core.forms import LongSelect
 from pme.review.models import RefusalReason
 from pme.review.services import ReasonInput
 
@@ -31,7 +32,9 @@ AGE_CHOICES = (
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
-    drug = forms.TypedChoiceField(label=_("Drug"), required=False, coerce=int, empty_value=None)
+    drug = forms.TypedChoiceField(
+        label=_("Drug"), required=False, coerce=int, empty_value=None, widget=LongSelect
+    )
     system = forms.ChoiceField(label=_("Therapeutic system"), required=False)
     age = forms.TypedChoiceField(
         label=_("Waiting time"), required=False, choices=AGE_CHOICES, coerce=int, empty_value=None
