@@ -109,3 +109,17 @@ def test_counting_is_exact_across_concurrent_processes(tmp_path, worker, expecte
     assert sum(int(out) for out in outputs) == expected, outputs
     if connection.vendor == "postgresql":
         throttle.clear(key)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table persistence: PostgreSQL")
+def test_the_counters_are_unlogged_on_postgresql():
+    """docs/decisions/0006: a counter's commit does not wait for the write-ahead log to reach the disk."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relpersistence FROM pg_class c WHERE c.relname = %s OR c.oid IN "
+            "(SELECT indexrelid FROM pg_index WHERE indrelid = %s::regclass)",
+            [throttle.TABLE, throttle.TABLE],
+        )
+        kinds = {row[0] for row in cursor.fetchall()}
+    assert kinds == {"u"}  # the table and its indexes
