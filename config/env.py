@@ -70,6 +70,14 @@ def database_config(url: str) -> dict[str, Any]:
         )
     if engine == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL={url!r} has no database name.")
+    if engine == "django.db.backends.postgresql":
+        # Parameters bound by the server, and a statement run more than `prepare_threshold` times on a
+        # connection kept as a prepared statement: PostgreSQL then reuses its plan instead of planning
+        # the panorama's query again on every call (2.6 ms of its 2.9). docs/decisions/0006.
+        threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+        config.setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=int(threshold) if threshold else None
+        )
     if engine == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {

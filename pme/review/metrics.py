@@ -187,7 +187,7 @@ def _backlog(at: dt.datetime) -> tuple[list[tuple[str, int]], int]:
     from pme.review.selectors import with_clocks
 
     requests = list(
-        _with_queue_order(AuthorizationRequest.objects.filter(status__in=QUEUE_STATUSES)).only(
+        _with_queue_order(AuthorizationRequest.objects.filter(status__among=QUEUE_STATUSES)).only(
             "pk", "submitted_at", "urgency", "status", "queued_since"
         )
     )

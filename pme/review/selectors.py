@@ -45,7 +45,7 @@ def review_queue(reviewer: User, filters: QueueFilters | None = None) -> QuerySe
     """Open requests, urgent first, then the longest waiting (a review counts from when it was asked);
     those waiting for the prescriber come after the ones the Régie can work on."""
     filters = filters or QueueFilters()
-    requests = requests_visible_to(reviewer).filter(status__in=QUEUE_STATUSES)
+    requests = requests_visible_to(reviewer).filter(status__among=QUEUE_STATUSES)
     if filters.status:
         requests = requests.filter(status=filters.status)
     if filters.drug_id:
@@ -79,7 +79,9 @@ def queue_counts(reviewer: User) -> dict[str, int]:
 
 def drugs_in_queue(reviewer: User) -> QuerySet[Drug]:
     ids = (
-        requests_visible_to(reviewer).filter(status__in=QUEUE_STATUSES, drug__isnull=False).values("drug_id")
+        requests_visible_to(reviewer)
+        .filter(status__among=QUEUE_STATUSES, drug__isnull=False)
+        .values("drug_id")
     )
     return Drug.objects.filter(pk__in=ids).order_by("sort_name")
 
