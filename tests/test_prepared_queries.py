@@ -131,3 +131,40 @@ def test_a_value_the_orm_transforms_cannot_be_prepared(prescriber):
     )
     with pytest.raises(ValueError, match="transformed"):
         like.run(name="Tremblay")
+
+
+@pytest.mark.django_db
+def test_the_coverage_rows_give_what_their_queryset_gives(world, pharmacist, prescriber):
+    from pme.catalogue.models import DIN
+    from pme.consultation import coverage
+
+    first = world[0][0]
+    nam = NAM.parse(first.nam)
+    din = DIN.objects.create(drug=first.drug, din="09876543").din
+    for actor in (pharmacist, prescriber, pharmacist):
+        for product_din in ("", din):
+            product = coverage.find_product(product_din or first.drug.key)
+            assert product is not None
+            assert product.din == product_din
+            expected = list(coverage._rows_queryset(actor, nam.value, first.drug.pk, product_din))
+            assert coverage._rows(actor, nam, product) == expected
+    assert len(expected) == 3  # the pharmacist's rule: every prescriber's request for this drug
+
+
+@pytest.mark.django_db
+def test_a_product_is_found_by_din_or_key_as_the_catalogue_says(world):
+    from pme.catalogue.codification import find_product
+    from pme.catalogue.models import DIN
+
+    drug = world[0][0].drug
+    DIN.objects.create(drug=drug, din="09876543")
+    by_din, by_key = find_product("0987 6543"), find_product(drug.key)
+    assert by_din == find_product("09876543")
+    assert by_din is not None
+    assert (by_din.drug, by_din.din) == (drug, "09876543")
+    assert by_key is not None
+    assert (by_key.drug, by_key.din) == (drug, "")
+    assert find_product("09999999") is None
+    assert find_product("nothing-like-it") is None
+    DIN.objects.filter(din="09876543").delete()
+    assert find_product("09876543") is None  # the prepared form runs anew: no stale answer

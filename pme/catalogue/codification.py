@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pme.catalogue.models import DIN, DIN_RE, Drug, ExceptionCode, Indication
+from pme.core.prepared import Prepared
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 
@@ -25,16 +26,23 @@ class Product:
     din: str
 
 
+# Every coverage check and prescribing card starts here: compiled once (pme/core/prepared.py).
+_BY_DIN = Prepared(
+    "product_by_din", lambda shape, din: DIN.objects.select_related("drug").filter(din=din).order_by("pk")[:1]
+)
+_BY_KEY = Prepared("product_by_key", lambda shape, key: Drug.objects.filter(key=key).order_by("pk")[:1])
+
+
 def find_product(din_or_key: str) -> Product | None:
     """The drug with this DIN (8 digits, leading zeros kept; spaces ignored) or this catalogue key."""
     text = din_or_key.strip()
     compact = text.replace(" ", "")
     if DIN_RE.match(compact):
-        row = DIN.objects.select_related("drug").filter(din=compact).first()
-        return Product(row.drug, row.din) if row is not None else None
+        rows = _BY_DIN.run(din=compact)
+        return Product(rows[0].drug, rows[0].din) if rows else None
     if _KEY.match(text):
-        drug = Drug.objects.filter(key=text).first()
-        return Product(drug, "") if drug is not None else None
+        drugs = _BY_KEY.run(key=text)
+        return Product(drugs[0], "") if drugs else None
     return None
 
 
