@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pme.accounts.models import Role
@@ -39,16 +40,40 @@ MENU: tuple[MenuItem, ...] = (
 )
 
 
+# The items of each role, with their addresses, per language and script prefix: the same for every page
+# (reversing fourteen URL names on every page cost more than the rest of the menu).
+_RESOLVED: dict[tuple[str | None, str | None, str], tuple[tuple[str | Promise, str, str], ...]] = {}
+
+
+def _items(role: str | None) -> tuple[tuple[str | Promise, str, str], ...]:
+    key = (role, get_language(), get_script_prefix())
+    found = _RESOLVED.get(key)
+    if found is None:
+        resolved = []
+        for item in MENU:
+            if item.roles is not None and role not in item.roles:
+                continue
+            try:
+                resolved.append((item.label, item.url_name, reverse(item.url_name)))
+            except NoReverseMatch:
+                continue  # the app behind this item is not installed yet
+        found = _RESOLVED[key] = tuple(resolved)
+    return found
+
+
 def menu_for(user: object, current_path: str) -> list[dict[str, Any]]:
     role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
-    items: list[dict[str, Any]] = []
-    for item in MENU:
-        if item.roles is not None and role not in item.roles:
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue  # the app behind this item is not installed yet
-        current = current_path == url or (url != reverse("portal:home") and current_path.startswith(url))
-        items.append({"label": item.label, "url": url, "current": current})
-    return items
+    items = _items(role)
+    home = next((url for _label, name, url in items if name == "portal:home"), "")
+    return [
+        {
+            "label": label,
+            "url": url,
+            "current": current_path == url or (url != home and current_path.startswith(url)),
+        }
+        for label, _name, url in items
+    ]
+
+
+def forget_addresses() -> None:
+    _RESOLVED.clear()
