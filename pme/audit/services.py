@@ -139,10 +139,12 @@ def _build(
 
 def _append(action: AuditCode, **fields: Any) -> AuditEvent:
     event = _build(action, **fields)
-    # One INSERT (the database gives the seq), in a savepoint as before: a refused write leaves the
-    # caller's transaction usable for its refusal page.
+    # One INSERT (the database gives the seq). Inside the caller's transaction without a savepoint: a
+    # refused write marks that transaction for rollback, and AuditUnavailable takes the caller out of it
+    # (every door renders its refusal after its block has rolled back: pme/audit/access.py, the API's and
+    # FHIR's handlers). Alone, the INSERT is its own transaction.
     using = router.db_for_write(AuditEvent)
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using, savepoint=False):
         _insert(event, using)
     return event
 
