@@ -647,11 +647,20 @@ def crash_test() -> dict[str, Any]:
     return dict(json.loads(lines[-1])) if lines else {"error": done.stdout[-2000:] + done.stderr[-2000:]}
 
 
+def _free_stamp(stamp: str, suffix: str) -> str:
+    """`stamp`, or `stamp-2`, `stamp-3`… when an earlier run of the same day already wrote that name."""
+    candidate, n = stamp, 1
+    while (RESULTS / f"{candidate}{suffix}").exists():
+        n += 1
+        candidate = f"{stamp}-{n}"
+    return candidate
+
+
 def write(report: dict[str, Any]) -> None:
     from bench.report import markdown
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = dt.date.today().isoformat()
+    stamp = _free_stamp(dt.date.today().isoformat(), ".json")
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     (RESULTS / f"{stamp}.md").write_text(markdown(report))
     log(f"Written bench/results/{stamp}.json and .md in {report['total_seconds']:.0f} s")
@@ -693,7 +702,7 @@ def measure_again() -> int:
         **run_stage(Server(), tokens),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{dt.date.today().isoformat()}-again.json"
+    path = RESULTS / f"{_free_stamp(dt.date.today().isoformat() + '-again', '.json')}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     log(f"Written {path.relative_to(ROOT)}")
     return 0
