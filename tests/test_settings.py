@@ -52,6 +52,23 @@ def test_supported_database_urls(url, engine):
     assert database_config(url)["ENGINE"].endswith(engine)
 
 
+@pytest.mark.parametrize(("value", "threshold"), [(None, 5), ("2", 2), ("", None)])
+def test_postgresql_binds_on_the_server_and_prepares_repeated_statements(monkeypatch, value, threshold):
+    """docs/decisions/0006; empty turns preparing off (a pooler without prepared statements)."""
+    if value is None:
+        monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", value)
+    options = database_config("postgres://pme@127.0.0.1:5432/pme")["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": threshold}
+
+
+def test_a_bad_prepare_threshold_is_refused(monkeypatch):
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "often")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_PREPARE_THRESHOLD"):
+        database_config("postgres://pme@127.0.0.1:5432/pme")
+
+
 def test_production_without_secret_key_does_not_start():
     result = start_django(DEBUG="0")
     assert result.returncode != 0
