@@ -19,7 +19,7 @@ def test_each_role_gets_its_own_menu_in_each_language(reviewer, pharmacist):
         assert all(item["url"].startswith(f"/{language}/") for item in review + pharmacy)
         assert [item["url"] for item in review if item["current"]] == [queue]
         assert queue not in [item["url"] for item in pharmacy]
-        assert [item["current"] for item in pharmacy][0] is True  # home is current on the home page only
+        assert pharmacy[0]["current"] is True  # home is current on the home page only
         assert sum(item["current"] for item in pharmacy) == 1
 
 
