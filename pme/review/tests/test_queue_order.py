@@ -272,3 +272,24 @@ def test_the_demo_world_has_its_queue_order_and_exact_counts(settings):
         assert sent is not None
         asked = [e.at for e in item.timeline.all() if e.action == "ask_review" and e.at >= sent]
         assert item.queued_since == max(asked, default=sent)
+
+
+@pytest.mark.django_db
+def test_the_unfiltered_queue_counts_from_the_counters_a_filtered_one_from_the_table(prescriber, reviewer):
+    indications = [codified_indication() for _ in range(2)]
+    for i in range(30):  # more than one page (25)
+        item = sent_for_review(prescriber, indications[i % 2])
+        if i % 5 == 0:
+            taken(item, reviewer)
+            ask_information(item, reviewer)
+    total = sum(queue.counted_in_table().values())
+    client = client_for(reviewer)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("review:queue"))
+    assert response.context["page"].paginator.count == total == 30
+    assert response.context["page"].paginator.num_pages == 2
+    assert not [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]  # no scan of the open rows
+    filtered = client.get(reverse("review:queue"), {"status": Status.INFORMATION_REQUESTED})
+    assert filtered.context["page"].paginator.count == 6
+    second = client.get(reverse("review:queue"), {"page": 2})
+    assert len(second.context["rows"]) == 5
