@@ -1,4 +1,4 @@
-"""PostgreSQL: the throttle counters in an UNLOGGED table (docs/decisions/0006-unlogged-throttle.md).
+"""PostgreSQL: the throttle counters in an UNLOGGED table (docs/decisions/0006-prepared-statements-and-unlogged-counters.md).
 
 Every look-up, API call and coverage check changes a counter in a transaction of its own; on a logged
 table each of those commits waits for the write-ahead log to reach the disk (0.75 ms against 0.22 ms for
