@@ -89,6 +89,7 @@ FRESH = 22  # of which sent in the last six days (today's queue)
 LATE = 4  # open requests past the 7-day target
 DRAFTS = 14
 DAYS = 455
+DRAFT_LEAD = dt.timedelta(hours=60)  # the longest an assistant's draft waits for its prescriber to send it
 REVIEW_REASONS = (
     "Les traitements antérieurs déclarés ont été essayés aux doses optimales et pendant les durées "
     "indiquées ; nous demandons une nouvelle évaluation à la lumière de ces renseignements.",
@@ -174,10 +175,31 @@ class World:
         self.taken_nams: set[str] = {requests_demo.JULIE_NAM}
         self.persons: list[requests_demo.Person] = []
         self.plans: list[Plan] = []
+        self.versions: dict[str, list[Indication]] = {}
 
     # --- who and what -------------------------------------------------------------------------------
-    def indication(self, case_key: str, day: dt.date) -> Indication | None:
-        return indication_on(case_key, day)
+    def indication(self, case_key: str, sent: dt.datetime) -> Indication | None:
+        """The version a request sent at `sent` is written and sent under: the one in force (local days)
+        from the earliest moment its draft is saved (`DRAFT_LEAD` before) to `sent`. None when the case
+        has no version then, or when a version starts or ends in between (the draft would be written
+        under one version and sent under another)."""
+        from django.utils import timezone
+
+        last = self.version_on(case_key, timezone.localdate(sent))
+        first = self.version_on(case_key, timezone.localdate(sent - DRAFT_LEAD))
+        return last if first is not None and first == last else None
+
+    def version_on(self, case_key: str, day: dt.date) -> Indication | None:
+        """`indication_on`, from the case's versions read once."""
+        if case_key not in self.versions:
+            drug_key, indication_key = case_key.split("/")
+            self.versions[case_key] = list(
+                Indication.objects.filter(drug__key=drug_key, key=indication_key)
+                .select_related("drug")
+                .prefetch_related("criteria")
+                .order_by("-effective_from")
+            )
+        return next((v for v in self.versions[case_key] if v.is_in_force(day)), None)
 
     def person_for(self, ages: tuple[int, int], sex: str, day: dt.date) -> requests_demo.Person:
         fitting = [
@@ -235,7 +257,7 @@ class World:
             self.review(plan, accept=self.rng.random() < 0.7, stuck=stuck, refuse_code="not-exceptional")
             return
         case_key = self.rng.choice(list(CASES))
-        if self.indication(case_key, sent.date()) is None:
+        if self.indication(case_key, sent) is None:
             case_key = "galcanezumab/migraine-prophylaxis"
         case = CASES[case_key]
         prescriber = self.prescriber_for(case_key)
@@ -247,7 +269,7 @@ class World:
             case_key=case_key,
             urgent=bool(case.urgent) and self.rng.random() < 0.3,
         )
-        indication = self.indication(case_key, sent.date())
+        indication = self.indication(case_key, sent)
         assert indication is not None
         counted = [c for c in indication.criteria.all() if c.required_for_automatic]
         draw = self.rng.random()
@@ -299,7 +321,7 @@ class World:
 
     def draft_plan(self, moment: dt.datetime) -> None:
         case_key = self.rng.choice(list(CASES))
-        if self.indication(case_key, moment.date()) is None:
+        if self.indication(case_key, moment) is None:
             return
         case = CASES[case_key]
         prescriber = self.prescriber_for(case_key)
@@ -316,7 +338,9 @@ class World:
 
     def submission(self, plan: Plan) -> None:
         before = plan.sent - (
-            _hours(self.rng, 20, 60) if plan.entered_by != plan.prescriber else _hours(self.rng, 0.1, 0.6)
+            _hours(self.rng, 20, DRAFT_LEAD.total_seconds() / 3600)
+            if plan.entered_by != plan.prescriber
+            else _hours(self.rng, 0.1, 0.6)
         )
         plan.steps.append((before, _draft))
         plan.steps.append((plan.sent, _submit))
