@@ -199,6 +199,12 @@ class AuthorizationRequest(models.Model):
         return NAM(self.nam)
 
     @property
+    def status_label(self) -> str:
+        """`get_status_display()` without building the dict of every status (and translating each label)
+        on each call: lists show one per row."""
+        return str(Status(self.status).label)
+
+    @property
     def drug_label(self) -> str:
         if self.drug_id and self.drug is not None:
             strength = f" {self.drug.strength}" if self.drug.strength else ""

@@ -11,11 +11,40 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
 
 from pme.authorizations.lifecycle import Action, Status
-from pme.authorizations.models import AuthorizationRequest, TimelineEntry, Urgency
+from pme.authorizations.models import AuthorizationRequest, Urgency
+
+
+class ClockEntry(Protocol):
+    """What the clock reads of a timeline entry (a TimelineEntry, or a `Moment` of a page's rows)."""
+
+    @property
+    def pk(self) -> int | None: ...
+    @property
+    def at(self) -> dt.datetime: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def from_status(self) -> str: ...
+    @property
+    def to_status(self) -> str: ...
+
+
+class Moment(NamedTuple):
+    """A timeline entry as the clock reads it, without a model instance (a queue page reads ~100)."""
+
+    pk: int
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+
+
+MOMENT_FIELDS = ("pk", "at", "action", "from_status", "to_status")
 
 
 def target_for(urgency: str) -> dt.timedelta:
@@ -53,7 +82,7 @@ class ClockReading:
         return max(math.ceil(-self.left.total_seconds() / 3600), 0)
 
 
-def clock_start(auth_request: AuthorizationRequest, entries: Iterable[TimelineEntry]) -> dt.datetime:
+def clock_start(auth_request: AuthorizationRequest, entries: Iterable[ClockEntry]) -> dt.datetime:
     start = auth_request.submitted_at
     for entry in entries:
         if entry.action == Action.ASK_REVIEW and (start is None or entry.at > start):
@@ -63,7 +92,7 @@ def clock_start(auth_request: AuthorizationRequest, entries: Iterable[TimelineEn
 
 
 def read_clock(
-    auth_request: AuthorizationRequest, entries: Iterable[TimelineEntry], *, at: dt.datetime
+    auth_request: AuthorizationRequest, entries: Iterable[ClockEntry], *, at: dt.datetime
 ) -> ClockReading:
     """The clock of `auth_request` at the instant `at`, from its timeline entries (any order)."""
     ordered = sorted(entries, key=lambda e: (e.at, e.pk or 0))

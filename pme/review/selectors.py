@@ -19,7 +19,7 @@ from pme.authorizations.reads import shown_answer
 from pme.catalogue.cached import criteria_of
 from pme.catalogue.models import Drug
 from pme.core.timeutils import now
-from pme.review.clock import ClockReading, read_clock
+from pme.review.clock import MOMENT_FIELDS, ClockReading, Moment, read_clock
 from pme.review.models import Decision, DecisionKind, DecisionReason, RefusalReason
 
 QUEUE_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.INFORMATION_REQUESTED)
@@ -59,6 +59,35 @@ def review_queue(reviewer: User, filters: QueueFilters | None = None) -> QuerySe
     return _with_queue_order(requests.select_related("drug", "assigned_to", "prescriber"))
 
 
+# What one row of the queue page shows (and its clock reads): a page reads only these columns.
+QUEUE_PAGE_FIELDS = (
+    "number",
+    "is_review",
+    "urgency",
+    "status",
+    "submitted_at",
+    "queued_since",
+    "queue_rank",
+    "drug_description",
+    "drug__generic_name_fr",
+    "drug__generic_name_en",
+    "drug__strength",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+)
+
+
+def queue_page(reviewer: User, filters: QueueFilters | None = None) -> QuerySet[AuthorizationRequest]:
+    """`review_queue` for the queue page: the columns its rows show, with their drug and reviewer."""
+    return (
+        review_queue(reviewer, filters)
+        .select_related(None)
+        .select_related("drug", "assigned_to")
+        .only(*QUEUE_PAGE_FIELDS)
+    )
+
+
 def queue_counts(reviewer: User) -> dict[str, int]:
     """How many open requests there are in each status (whatever the filters), from the counters the
     lifecycle keeps (no scan of the requests table). Régie reviewers see every sent request; anyone else
@@ -83,7 +112,7 @@ def drugs_in_queue(reviewer: User) -> QuerySet[Drug]:
         .filter(status__among=QUEUE_STATUSES, drug__isnull=False)
         .values("drug_id")
     )
-    return Drug.objects.filter(pk__in=ids).order_by("sort_name")
+    return Drug.objects.filter(pk__in=ids).order_by("sort_name").only("generic_name_fr", "generic_name_en")
 
 
 @dataclass(frozen=True)
@@ -95,9 +124,10 @@ class QueueRow:
 def with_clocks(requests: list[AuthorizationRequest], *, at: dt.datetime | None = None) -> list[QueueRow]:
     """The decision clock of each request of one page (one query for all their timelines)."""
     at = at or now()
-    entries: dict[int, list[TimelineEntry]] = {r.pk: [] for r in requests}
-    for entry in TimelineEntry.objects.filter(auth_request__in=[r.pk for r in requests]):
-        entries[entry.auth_request_id].append(entry)
+    entries: dict[int, list[Moment]] = {r.pk: [] for r in requests}
+    found = TimelineEntry.objects.filter(auth_request__in=[r.pk for r in requests])
+    for request_id, *moment in found.values_list("auth_request_id", *MOMENT_FIELDS):
+        entries[request_id].append(Moment(*moment))
     return [QueueRow(r, read_clock(r, entries[r.pk], at=at)) for r in requests]
 
 

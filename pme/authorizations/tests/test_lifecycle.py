@@ -47,3 +47,15 @@ def test_final_statuses_allow_nothing_but_a_review_of_a_refusal():
     assert allowed_actions(Status.ACCEPTED) == []
     assert allowed_actions(Status.WITHDRAWN) == []
     assert allowed_actions(Status.REFUSED) == [Action.ASK_REVIEW]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_status_label_is_the_status_display_in_each_language(language):
+    from django.utils import translation
+
+    from pme.authorizations.models import AuthorizationRequest
+
+    with translation.override(language):
+        for status in Status:
+            item = AuthorizationRequest(status=status.value)
+            assert item.status_label == item.get_status_display() == str(status.label)

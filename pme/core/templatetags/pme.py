@@ -1,6 +1,7 @@
 """Template filters for dates and numbers in the page's language (pme/core/dates.py), available in every
 template without `{% load %}` (a builtin library in config/settings.py), and `written_in`, the `lang`
-attribute of text a person wrote in their own language (WCAG 2.1, 3.1.2 Language of Parts)."""
+attribute of text a person wrote in their own language (WCAG 2.1, 3.1.2 Language of Parts), and
+`status_badge`, a request's status as every page shows it."""
 
 from __future__ import annotations
 
@@ -71,3 +72,11 @@ def required_message(field: Any, label: str) -> str:
     if isinstance(field, forms.FileField):
         return _("Attach « %(label)s ».") % {"label": label}
     return _("Fill in « %(label)s ».") % {"label": label}
+
+
+@register.simple_tag
+def status_badge(status: str, label: Any) -> SafeString:
+    """{% status_badge item.status item.get_status_display %}: the coloured status of a request (its class
+    from the status code, its words in the page's language). A tag, not an include: queue pages show one
+    per row."""
+    return format_html('<span class="status status-{}">{}</span>', status, label)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 register = template.Library()
+
+if TYPE_CHECKING:
+    from pme.review.clock import ClockReading
 
 
 def days_and_hours(hours: int) -> str:
@@ -23,3 +30,18 @@ def days_and_hours(hours: int) -> str:
 def days_and_hours_filter(hours: int) -> str:
     """{{ clock.hours_late|days_and_hours }}"""
     return days_and_hours(hours)
+
+
+@register.simple_tag
+def decision_clock(clock: ClockReading) -> SafeString:
+    """{% decision_clock clock %}: the time left to the decision target, how late it is, or that it stops
+    while the Régie waits for the prescriber. A tag, not an include: the queue shows one per row."""
+    if clock.paused:
+        return format_html(
+            '<span class="clock clock-paused">{}</span>', _("Paused: waiting for the prescriber")
+        )
+    if clock.late:
+        late = _("%(duration)s past the target") % {"duration": days_and_hours(clock.hours_late)}
+        return format_html('<span class="clock clock-late"><strong>{}</strong> — {}</span>', _("Late"), late)
+    left = _("%(duration)s left") % {"duration": days_and_hours(clock.hours_left)}
+    return format_html('<span class="clock clock-on-time">{}</span>', left)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from pme.authorizations import queue
 from pme.authorizations.lifecycle import Status
@@ -293,3 +295,57 @@ def test_the_unfiltered_queue_counts_from_the_counters_a_filtered_one_from_the_t
     assert filtered.context["page"].paginator.count == 6
     second = client.get(reverse("review:queue"), {"page": 2})
     assert len(second.context["rows"]) == 5
+
+
+def _cells(html: str, number: str | None) -> list[str]:
+    """The text of each cell of the queue row of request `number` (tags dropped, spaces collapsed)."""
+    assert number
+    row = re.search(r"<tr[^>]*>\s*<td><a href=\"[^\"]+\">" + re.escape(number) + r"</a>.*?</tr>", html, re.S)
+    assert row is not None, number
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
+
+
+@pytest.mark.django_db
+def test_queue_rows_read_their_clock_status_and_reviewer_in_the_page_language(prescriber, reviewer):
+    """Each row's cells, word for word: the clock's three states (late, time left, paused), the status
+    badge and who holds the request, in French and in English, from the few columns the page reads."""
+    t0 = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)  # a Monday, no change of time in the days after
+    with time_machine.travel(t0, tick=False):
+        waiting = sent_for_review(prescriber)
+    with time_machine.travel(t0 + dt.timedelta(hours=5), tick=False):
+        urgent = sent_for_review(prescriber, urgency="urgent", urgency_reason="x")
+        held = sent_for_review(prescriber, codified_indication())
+        questioned = sent_for_review(prescriber, codified_indication())
+    other = reviewer_factory("CE100077", first_name="Marc", last_name="Pelletier")
+    with time_machine.travel(t0 + dt.timedelta(hours=6), tick=False):
+        taken(held, reviewer)
+        taken(questioned, other)
+        ask_information(questioned, other)
+    with time_machine.travel(t0 + dt.timedelta(days=4), tick=False):
+        client = client_for(reviewer)
+        french = client.get(reverse("review:queue")).content.decode()
+        english = client.get("/en/review/").content.decode()
+    # urgent: 91 h waited, 72 h target; waiting: 96 h of 168; held: 91 h of 168 (77 h left)
+    with translation.override("fr"):
+        drug = fresh(urgent).drug_label
+    assert _cells(french, urgent.number)[1:] == [
+        "Urgente",
+        drug,
+        "2 novembre 2026, 14:00",  # sent at 19:00 UTC, 14:00 in Montréal
+        "En retard — 19 heures de dépassement de la cible",
+        "En attente de traitement",
+        "Non prise",
+    ]
+    waited = _cells(french, waiting.number)[4:]
+    assert waited == ["3 jours restant(s)", "En attente de traitement", "Non prise"]
+    assert _cells(french, held.number)[4:] == ["3 jours et 5 heures restant(s)", "En traitement", "Vous"]
+    assert _cells(french, questioned.number)[4:] == [
+        "En pause : en attente du prescripteur",
+        "À préciser",
+        "Prise par Marc Pelletier",
+    ]
+    assert _cells(english, urgent.number)[4] == "Late — 19 hours past the target"
+    assert _cells(english, held.number)[4:] == ["3 days and 5 hours left", "In process", "You"]
+    assert _cells(english, questioned.number)[5:] == ["Clarification needed", "Taken by Marc Pelletier"]
+    assert '<span class="status status-information_requested">À préciser</span>' in french
