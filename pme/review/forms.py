@@ -31,13 +31,19 @@ AGE_CHOICES = (
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    # Plain one-value lists, written in one pass (LongSelect): the queue page shows this form every time.
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=LongSelect)
     drug = forms.TypedChoiceField(
         label=_("Drug"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
-    system = forms.ChoiceField(label=_("Therapeutic system"), required=False)
+    system = forms.ChoiceField(label=_("Therapeutic system"), required=False, widget=LongSelect)
     age = forms.TypedChoiceField(
-        label=_("Waiting time"), required=False, choices=AGE_CHOICES, coerce=int, empty_value=None
+        label=_("Waiting time"),
+        required=False,
+        choices=AGE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        widget=LongSelect,
     )
     mine = forms.BooleanField(label=_("Only the requests assigned to me"), required=False)
 
