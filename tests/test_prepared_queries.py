@@ -168,3 +168,43 @@ def test_a_product_is_found_by_din_or_key_as_the_catalogue_says(world):
     assert find_product("nothing-like-it") is None
     DIN.objects.filter(din="09876543").delete()
     assert find_product("09876543") is None  # the prepared form runs anew: no stale answer
+
+
+def _queue_rows(requests):
+    """What a queue row shows of each request (the columns `queue_page` reads, its drug and reviewer)."""
+    return [
+        (
+            r.pk,
+            r.number,
+            r.status,
+            r.urgency,
+            r.is_review,
+            r.queued_since,
+            r.drug_label,
+            r.assigned_to_id and r.assigned_to.get_full_name(),
+        )
+        for r in requests
+    ]
+
+
+@pytest.mark.django_db
+def test_the_unfiltered_queue_gives_what_its_queryset_gives(world, prescriber, collaborator):
+    """Each page window, the drug list and the rows' timelines, for two reviewers and again for the
+    first (the second run reuses the SQL), and for a collaborator (the access rule's other shape)."""
+    from pme.review import selectors as review
+    from pme.review.tests.factories import reviewer_factory, taken
+
+    sent, _draft = world
+    first, second = reviewer_factory("CE100081"), reviewer_factory("CE100082")
+    taken(sent[1], second)
+    for actor in (first, second, first, collaborator):
+        expected = list(review.queue_page(actor))
+        pages = review.UnfilteredQueue(actor, len(expected))
+        assert _queue_rows(pages[0:2]) + _queue_rows(pages[2:4]) == _queue_rows(expected)
+        assert _queue_rows(pages[1:]) == _queue_rows(expected[1:])
+        assert review.listed_drugs_in_queue(actor) == list(review.drugs_in_queue(actor))
+        moment = dt.datetime.now(dt.UTC)
+        rows = review.with_clocks(expected, at=moment)
+        assert [r.clock for r in rows] == [review.clock_of(r, at=moment) for r in expected]
+    assert len(expected) == 1  # the collaborator: the one request of the prescriber they work for
+    assert review.with_clocks([]) == []

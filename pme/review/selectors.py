@@ -18,6 +18,7 @@ from pme.authorizations.models import AuthorizationRequest, TimelineEntry
 from pme.authorizations.reads import shown_answer
 from pme.catalogue.cached import criteria_of
 from pme.catalogue.models import Drug
+from pme.core.prepared import Prepared, stand_in
 from pme.core.timeutils import now
 from pme.review.clock import MOMENT_FIELDS, ClockReading, Moment, read_clock
 from pme.review.models import Decision, DecisionKind, DecisionReason, RefusalReason
@@ -88,6 +89,54 @@ def queue_page(reviewer: User, filters: QueueFilters | None = None) -> QuerySet[
     )
 
 
+def _shape(reviewer: User) -> tuple[str, bool]:
+    """What of the reviewer changes the SQL of the access rule (`requests_visible_to`): role and state."""
+    return (reviewer.role, reviewer.is_active)
+
+
+def _actor(shape: tuple[Any, ...], user: int) -> User:
+    return stand_in(User, user, role=shape[0], is_active=shape[1])  # type: ignore[return-value]
+
+
+# The unfiltered queue page, the drug filter's list and the rows' timelines: built and compiled once per
+# shape (pme/core/prepared.py), run with each call's values. The page's window is in the shape (Django
+# writes LIMIT and OFFSET into the SQL).
+_QUEUE_WINDOW = Prepared(
+    "queue_window",
+    lambda shape, user: queue_page(_actor(shape, user))[shape[2] : shape[2] + shape[3]],
+)
+_DRUGS_IN_QUEUE = Prepared("drugs_in_queue", lambda shape, user: drugs_in_queue(_actor(shape, user)))
+_MOMENTS = Prepared(
+    "queue_moments",
+    lambda shape, ids: TimelineEntry.objects.filter(auth_request__in=ids).values(
+        "auth_request_id", *MOMENT_FIELDS
+    ),
+)
+
+
+class UnfilteredQueue:
+    """Every open request in queue order, as the paginator reads it: its size from the stored counters
+    (no COUNT over the open rows), each page's rows from the prepared `queue_page`."""
+
+    def __init__(self, reviewer: User, total: int) -> None:
+        self.reviewer = reviewer
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[AuthorizationRequest]:
+        start = window.start or 0
+        stop = self.total if window.stop is None else window.stop
+        shape = (*_shape(self.reviewer), start, max(stop - start, 0))
+        return _QUEUE_WINDOW.run(shape, user=self.reviewer.pk)
+
+
+def listed_drugs_in_queue(reviewer: User) -> list[Drug]:
+    """`drugs_in_queue`, from its prepared form."""
+    return _DRUGS_IN_QUEUE.run(_shape(reviewer), user=reviewer.pk)
+
+
 def queue_counts(reviewer: User) -> dict[str, int]:
     """How many open requests there are in each status (whatever the filters), from the counters the
     lifecycle keeps (no scan of the requests table). Régie reviewers see every sent request; anyone else
@@ -125,9 +174,9 @@ def with_clocks(requests: list[AuthorizationRequest], *, at: dt.datetime | None 
     """The decision clock of each request of one page (one query for all their timelines)."""
     at = at or now()
     entries: dict[int, list[Moment]] = {r.pk: [] for r in requests}
-    found = TimelineEntry.objects.filter(auth_request__in=[r.pk for r in requests])
-    for request_id, *moment in found.values_list("auth_request_id", *MOMENT_FIELDS):
-        entries[request_id].append(Moment(*moment))
+    if requests:
+        for row in _MOMENTS.run(ids=tuple(r.pk for r in requests)):
+            entries[row["auth_request_id"]].append(Moment(*(row[f] for f in MOMENT_FIELDS)))
     return [QueueRow(r, read_clock(r, entries[r.pk], at=at)) for r in requests]
 
 
