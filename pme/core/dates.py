@@ -9,6 +9,7 @@ Numbers group thousands with a narrow no-break space in French and a comma in En
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django.utils import formats, translation
@@ -44,11 +45,16 @@ def long_date(value: dt.date | dt.datetime | None, language: str | None = None) 
     if isinstance(value, dt.datetime):
         value = value.astimezone(REGIE_TZ).date() if value.tzinfo else value.date()
     code = _language(language)
-    with translation.override(code):
-        text = formats.date_format(value, "j F Y")
-    if code == "fr" and value.day == 1:
-        text = "1er" + text[1:]
-    return text
+    day = "1er" if code == "fr" and value.day == 1 else str(value.day)
+    return f"{day} {month_name(value.month, code)} {value.year}"
+
+
+@functools.lru_cache(maxsize=64)
+def month_name(month: int, language: str) -> str:
+    """ "décembre" / "December": Django's month name (format "F") in `language`, read once per language
+    (a queue page writes 25 dates; the catalogues of translations do not change while the process runs)."""
+    with translation.override(language):
+        return formats.date_format(dt.date(2000, month, 1), "F")
 
 
 def long_datetime(value: dt.datetime | None, language: str | None = None, *, seconds: bool = False) -> str:

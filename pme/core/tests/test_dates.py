@@ -23,6 +23,24 @@ def test_long_dates(day, fr, en):
     assert long_date(day, "en") == en
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_day_of_a_year_is_written_as_django_writes_it_with_the_first_as_an_ordinal(language):
+    """The month names are read once per language; each day still reads as Django's "j F Y" would."""
+    from django.utils import formats, translation
+
+    for offset in range(366):
+        day = dt.date(2028, 1, 1) + dt.timedelta(days=offset)
+        with translation.override(language):
+            expected = formats.date_format(day, "j F Y")
+        if language == "fr" and day.day == 1:
+            expected = "1er" + expected[1:]
+        assert long_date(day, language) == expected
+    with translation.override("en"):
+        assert long_date(dt.date(2028, 3, 1)) == "1 March 2028"
+    with translation.override("fr"):
+        assert long_date(dt.date(2028, 3, 1)) == "1er mars 2028"
+
+
 def test_an_instant_is_dated_in_montreal():
     late_evening = dt.datetime(2026, 12, 2, 3, 30, tzinfo=dt.UTC)  # 22:30 on 1 December in Montréal
     assert long_date(late_evening, "fr") == "1er décembre 2026"
