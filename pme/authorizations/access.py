@@ -17,18 +17,32 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from pme.accounts.models import Role, User
 from pme.authorizations.lifecycle import Status
 from pme.authorizations.models import AuthorizationRequest
+from pme.core.prepared import stand_in
 from pme.core.timeutils import add_months, local_today, start_of_local_day, window_start
 
 # The seed notice's window for assistants (and the panorama's for everyone): requests sent in the last
 # 90 days. The pharmacist's: requests valid today or sent in the last 12 months.
 RECENT_DAYS = 90
 STATUS_MONTHS = 12
+
+
+def actor_shape(user: User) -> tuple[str, bool]:
+    """What of a user changes the SQL of the access rules below: the role and whether the account is
+    active. A prepared query (pme/core/prepared.py) is compiled once per shape, then run for any user."""
+    return (user.role, user.is_active)
+
+
+def shaped_actor(shape: tuple[Any, ...], pk: int) -> User:
+    """The stand-in user a prepared query is compiled with: the shape's role and state (its first two
+    items, as `actor_shape` gives them), and `pk`, the only value of the user that reaches the SQL."""
+    return stand_in(User, pk, role=shape[0], is_active=shape[1])  # type: ignore[return-value]
 
 
 class Whose(StrEnum):

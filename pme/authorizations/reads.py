@@ -24,12 +24,14 @@ from pme.audit.codes import AuditCode
 from pme.audit.denials import Unseen, door
 from pme.audit.services import record
 from pme.authorizations.access import (
+    actor_shape,
     acts_as_prescriber,
     may_edit_draft,
     may_write_for,
     prescribers_user_can_draft_for,
     prescribers_user_follows,
     requests_visible_to,
+    shaped_actor,
 )
 from pme.authorizations.lifecycle import OPEN_STATUSES, STATUS_MEANING, Action, Status, allowed_actions
 from pme.authorizations.models import (
@@ -45,7 +47,7 @@ from pme.authorizations.services import Route, review_deadline, unseen_request
 from pme.catalogue.cached import criteria_of
 from pme.core.nam import NAM, InvalidNAM
 from pme.core.prefetched import known, remember
-from pme.core.prepared import Prepared, stand_in
+from pme.core.prepared import Prepared
 from pme.core.timeutils import local_today
 
 # How long a prescriber has to answer the Régie's question (À préciser) before the request may be
@@ -70,9 +72,8 @@ _RELATED = ("prescriber", "entered_by", "drug", "indication", "indication__excep
 def _visible_request(
     shape: tuple[str, bool, bool], user: int, request: int
 ) -> QuerySet[AuthorizationRequest]:
-    role, active, with_unread = shape
-    actor = stand_in(User, user, role=role, is_active=active)
-    found = requests_visible_to(actor).select_related(*_RELATED).filter(pk=request)  # type: ignore[arg-type]
+    with_unread = shape[2]
+    found = requests_visible_to(shaped_actor(shape, user)).select_related(*_RELATED).filter(pk=request)
     if with_unread:
         unread = Notification.objects.filter(user=user, auth_request=OuterRef("pk"), read_at__isnull=True)
         found = found.annotate(has_unread=Exists(unread))
@@ -87,9 +88,7 @@ def _fetch(actor: User, request_id: int, *, with_unread: bool = False) -> Author
     """The request if `actor` may see it, else Unseen. `with_unread`: with `has_unread`, whether the
     actor has home-page items about it not read yet (in the same query)."""
     if isinstance(request_id, int) and not isinstance(request_id, bool) and actor.is_authenticated:
-        found = VISIBLE_REQUEST.run(
-            (actor.role, actor.is_active, with_unread), user=actor.pk, request=request_id
-        )
+        found = VISIBLE_REQUEST.run((*actor_shape(actor), with_unread), user=actor.pk, request=request_id)
         if found:
             return found[0]
         raise unseen_request(actor, request_id)

@@ -42,13 +42,13 @@ from pme.accounts.models import Role, User
 from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import record
-from pme.authorizations.access import status_lines_visible_to, status_window_start
+from pme.authorizations.access import actor_shape, shaped_actor, status_lines_visible_to, status_window_start
 from pme.authorizations.lifecycle import OPEN_STATUSES, Status
 from pme.catalogue.codification import CodeStatus, CodeVerdict, Product, code_verdict, find_product
 from pme.catalogue.models import ListStatus
 from pme.consultation.token_throttle import caller_bucket, count_call
 from pme.core.nam import NAM
-from pme.core.prepared import Prepared, stand_in
+from pme.core.prepared import Prepared
 from pme.core.timeutils import REGIE_TZ, local_today
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ def _rows_queryset(actor: User, nam_value: str, drug_id: int, din: str) -> Any:
 _ROWS = Prepared(
     "coverage_rows",
     lambda shape, user, nam, drug, din: _rows_queryset(
-        stand_in(User, user, role=shape[0], is_active=shape[1]),  # type: ignore[arg-type]
+        shaped_actor(shape, user),
         nam,
         drug,
         din if shape[2] else "",
@@ -263,7 +263,7 @@ def _rows(actor: User, nam: NAM, product: Product) -> list[dict[str, Any]]:
     """The person's requests for this drug that the pharmacist's rule (`status_lines_visible_to`: any
     prescriber's, valid today or sent in the last 12 months) lets us read, status fields only: one query,
     from its prepared form."""
-    shape = (actor.role, actor.is_active, bool(product.din))
+    shape = (*actor_shape(actor), bool(product.din))
     return _ROWS.run(shape, user=actor.pk, nam=nam.value, drug=product.drug.pk, din=product.din)
 
 

@@ -26,12 +26,18 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from pme.accounts.models import User
-from pme.authorizations.access import recent_start, requests_visible_to, status_lines_visible_to
+from pme.authorizations.access import (
+    actor_shape,
+    recent_start,
+    requests_visible_to,
+    shaped_actor,
+    status_lines_visible_to,
+)
 from pme.authorizations.lifecycle import SENT_STATUSES, Action, Status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
 from pme.catalogue.selectors import search_drugs
 from pme.core.nam import NAM
-from pme.core.prepared import Prepared, stand_in
+from pme.core.prepared import Prepared
 from pme.core.timeutils import REGIE_TZ
 
 _DIN = re.compile(r"^[0-9]{8}$")
@@ -83,16 +89,11 @@ def _panorama_requests(
     )
 
 
-def _as_actor(shape: tuple[str, bool], pk: int) -> User:
-    role, active = shape
-    return stand_in(User, pk, role=role, is_active=active)  # type: ignore[return-value]
-
-
 # The look-ups without a drug query, compiled once a day per role (pme/core/prepared.py): the access
 # rule depends on the actor's role and activity (the shape), then only on their id.
 PANORAMA = Prepared(
     "panorama",
-    lambda shape, user, prescribers, nam: _panorama_requests(_as_actor(shape, user), prescribers, nam, ""),
+    lambda shape, user, prescribers, nam: _panorama_requests(shaped_actor(shape, user), prescribers, nam, ""),
 )
 
 
@@ -103,7 +104,7 @@ def panorama(
     if drug_query:
         return list(panorama_queryset(user, prescribers, nam, drug_query=drug_query))
     ids = tuple(dict.fromkeys(p.pk for p in prescribers))
-    return PANORAMA.run((user.role, user.is_active), user=user.pk, prescribers=ids, nam=nam.value)
+    return PANORAMA.run(actor_shape(user), user=user.pk, prescribers=ids, nam=nam.value)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def _status_rows(actor: User, nam_value: str) -> QuerySet[AuthorizationRequest, 
     return rows.order_by("-submitted_at", "-pk").values(*STATUS_FIELDS, *NAME_FIELDS)
 
 
-STATUS = Prepared("status_lookup", lambda shape, user, nam: _status_rows(_as_actor(shape, user), nam))
+STATUS = Prepared("status_lookup", lambda shape, user, nam: _status_rows(shaped_actor(shape, user), nam))
 
 
 def status_lookup(actor: User, nam: NAM, *, drug_query: str = "") -> tuple[list[StatusLine], str]:
@@ -155,7 +156,7 @@ def status_lookup(actor: User, nam: NAM, *, drug_query: str = "") -> tuple[list[
     if drug_query:
         found = list(_status_rows(actor, nam.value).filter(drug_filter(drug_query)))
     else:
-        found = STATUS.run((actor.role, actor.is_active), user=actor.pk, nam=nam.value)
+        found = STATUS.run(actor_shape(actor), user=actor.pk, nam=nam.value)
     english = (get_language() or "fr").startswith("en")
     lines = []
     person = ""

@@ -12,13 +12,13 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from pme.accounts.models import Role, User
 from pme.authorizations import queue
-from pme.authorizations.access import requests_visible_to
+from pme.authorizations.access import actor_shape, requests_visible_to, shaped_actor
 from pme.authorizations.lifecycle import Action, Status
 from pme.authorizations.models import AuthorizationRequest, TimelineEntry
 from pme.authorizations.reads import shown_answer
 from pme.catalogue.cached import criteria_of
 from pme.catalogue.models import Drug
-from pme.core.prepared import Prepared, stand_in
+from pme.core.prepared import Prepared
 from pme.core.timeutils import now
 from pme.review.clock import MOMENT_FIELDS, ClockReading, Moment, read_clock
 from pme.review.models import Decision, DecisionKind, DecisionReason, RefusalReason
@@ -89,23 +89,14 @@ def queue_page(reviewer: User, filters: QueueFilters | None = None) -> QuerySet[
     )
 
 
-def _shape(reviewer: User) -> tuple[str, bool]:
-    """What of the reviewer changes the SQL of the access rule (`requests_visible_to`): role and state."""
-    return (reviewer.role, reviewer.is_active)
-
-
-def _actor(shape: tuple[Any, ...], user: int) -> User:
-    return stand_in(User, user, role=shape[0], is_active=shape[1])  # type: ignore[return-value]
-
-
 # The unfiltered queue page, the drug filter's list and the rows' timelines: built and compiled once per
 # shape (pme/core/prepared.py), run with each call's values. The page's window is in the shape (Django
 # writes LIMIT and OFFSET into the SQL).
 _QUEUE_WINDOW = Prepared(
     "queue_window",
-    lambda shape, user: queue_page(_actor(shape, user))[shape[2] : shape[2] + shape[3]],
+    lambda shape, user: queue_page(shaped_actor(shape, user))[shape[2] : shape[2] + shape[3]],
 )
-_DRUGS_IN_QUEUE = Prepared("drugs_in_queue", lambda shape, user: drugs_in_queue(_actor(shape, user)))
+_DRUGS_IN_QUEUE = Prepared("drugs_in_queue", lambda shape, user: drugs_in_queue(shaped_actor(shape, user)))
 _MOMENTS = Prepared(
     "queue_moments",
     lambda shape, ids: TimelineEntry.objects.filter(auth_request__in=ids).values(
@@ -128,13 +119,13 @@ class UnfilteredQueue:
     def __getitem__(self, window: slice) -> list[AuthorizationRequest]:
         start = window.start or 0
         stop = self.total if window.stop is None else window.stop
-        shape = (*_shape(self.reviewer), start, max(stop - start, 0))
+        shape = (*actor_shape(self.reviewer), start, max(stop - start, 0))
         return _QUEUE_WINDOW.run(shape, user=self.reviewer.pk)
 
 
 def listed_drugs_in_queue(reviewer: User) -> list[Drug]:
     """`drugs_in_queue`, from its prepared form."""
-    return _DRUGS_IN_QUEUE.run(_shape(reviewer), user=reviewer.pk)
+    return _DRUGS_IN_QUEUE.run(actor_shape(reviewer), user=reviewer.pk)
 
 
 def queue_counts(reviewer: User) -> dict[str, int]:
