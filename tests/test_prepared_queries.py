@@ -122,6 +122,31 @@ def test_a_new_day_compiles_anew(world, prescriber, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_every_window_of_a_query_runs_from_one_compiled_form(world, prescriber):
+    """A window's offset and limit are parameters: paging through a list compiles it once, and each
+    window gives the rows the sliced queryset gives."""
+    from pme.authorizations.models import AuthorizationRequest
+
+    def ordered(shape, user):
+        return AuthorizationRequest.objects.filter(prescriber_id=user).order_by("pk").values("pk")
+
+    listed = Prepared("probe_window", ordered)
+    everything = [r["pk"] for r in ordered((), prescriber.pk)]
+    assert len(everything) >= 3
+    store = connections["default"].__dict__.setdefault("_pme_prepared", {})
+    for offset, limit in [(0, 2), (1, 2), (2, 5), (len(everything), 2), (0, 0)]:
+        rows = listed.run(window=(offset, limit), user=prescriber.pk)
+        assert [r["pk"] for r in rows] == everything[offset : offset + limit]
+    assert len([k for k in store if k[0] == "probe_window"]) == 1
+    assert [r["pk"] for r in listed.run(user=prescriber.pk)] == everything  # unwindowed: its own form
+    with pytest.raises(ValueError, match="two integers from 0"):
+        listed.run(window=(-1, 2), user=prescriber.pk)
+    sliced = Prepared("probe_sliced", lambda shape, user: ordered(shape, user)[:2])
+    with pytest.raises(ValueError, match="unsliced"):
+        sliced.run(window=(0, 2), user=prescriber.pk)
+
+
+@pytest.mark.django_db
 def test_a_value_the_orm_transforms_cannot_be_prepared(prescriber):
     """A stand-in that reaches the SQL changed (here a LIKE pattern) is refused, never run as it is."""
     from pme.authorizations.models import AuthorizationRequest

@@ -69,35 +69,48 @@ class _QuerySet:
 class Prepared:
     """`Prepared(build)`: `build(shape, **stand_ins)` returns the queryset. `run(shape, **values)` gives its
     rows for `values`: integers, strings, or tuples of integers (an `__in` list: its length is part of
-    the shape)."""
+    the shape). `run(..., window=(offset, limit))` gives one slice of the rows, with the offset and the
+    limit as parameters of one compiled form (slicing the queryset would write them into the SQL, one
+    form per page); the builder then returns the queryset unsliced."""
 
     def __init__(self, name: str, build: Callable[..., QuerySet[Any]], *, using: str = "default") -> None:
         self.name = name
         self.build = build
         self.using = using
 
-    def run(self, shape: Hashable = (), **values: int | str | tuple[int, ...]) -> list[Any]:
+    def run(
+        self,
+        shape: Hashable = (),
+        *,
+        window: tuple[int, int] | None = None,
+        **values: int | str | tuple[int, ...],
+    ) -> list[Any]:
         for name, value in values.items():
             if not isinstance(value, int | str | tuple) or isinstance(value, bool):
                 raise TypeError(f"{self.name}: {name} must be an int, a str or a tuple of ints")
         lengths = tuple((n, len(v)) for n, v in sorted(values.items()) if isinstance(v, tuple))
         connection = connections[self.using]
         store: dict[Hashable, _Compiled] = connection.__dict__.setdefault("_pme_prepared", {})
-        key = (self.name, shape, lengths, local_today())
+        if window is not None and (min(window) < 0 or any(isinstance(n, bool) for n in window)):
+            raise ValueError(f"{self.name}: a window is (offset, limit), two integers from 0")
+        key = (self.name, shape, lengths, window is not None, local_today())
         compiled = store.get(key)
         if compiled is None:
-            compiled = self._compile(shape, values)
+            compiled = self._compile(shape, values, windowed=window is not None)
             if compiled is None:  # the day changed while compiling: run it unprepared this once
-                return list(self.build(shape, **values).using(self.using))
+                rows = self.build(shape, **values).using(self.using)
+                return list(rows if window is None else rows[window[0] : window[0] + window[1]])
             if len(store) >= MAX_SHAPES:
                 store.clear()  # old days' forms; rebuilt on demand
             store[key] = compiled
-        return self._execute(compiled, values)
+        return self._execute(compiled, values, window)
 
-    def _compile(self, shape: Hashable, values: dict[str, Any]) -> _Compiled | None:
+    def _compile(self, shape: Hashable, values: dict[str, Any], *, windowed: bool) -> _Compiled | None:
         day = local_today()
         stand_ins = _stand_ins(values)
         queryset = self.build(shape, **stand_ins).using(self.using)
+        if windowed and queryset.query.is_sliced:
+            raise ValueError(f"{self.name}: run with a window, the builder returns the queryset unsliced")
         compiler = queryset.query.get_compiler(using=self.using)
         try:
             sql, params = compiler.as_sql()
@@ -127,15 +140,21 @@ class Prepared:
             queryset=queryset,
         )
 
-    def _execute(self, compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
+    def _execute(
+        self, compiled: _Compiled, values: dict[str, Any], window: tuple[int, int] | None
+    ) -> list[Any]:
         if not compiled.sql:
             return []
         params = [
             constant if slot is None else _item(values[slot[0]], slot[1])
             for constant, slot in zip(compiled.params, compiled.slots, strict=True)
         ]
+        sql = compiled.sql
+        if window is not None:
+            sql += " LIMIT %s OFFSET %s"  # the same words in SQLite and PostgreSQL
+            params += [window[1], window[0]]
         runner = copy.copy(compiled.compiler)
-        runner.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        runner.as_sql = lambda *args, **kwargs: (sql, params)
         stub = _QuerySet(compiled.queryset, runner)
         iterable = ValuesIterable if compiled.values_kind else ModelIterable
         return list(iterable(stub))  # type: ignore[arg-type]

@@ -94,7 +94,7 @@ def queue_page(reviewer: User, filters: QueueFilters | None = None) -> QuerySet[
 # writes LIMIT and OFFSET into the SQL).
 _QUEUE_WINDOW = Prepared(
     "queue_window",
-    lambda shape, user: queue_page(shaped_actor(shape, user))[shape[2] : shape[2] + shape[3]],
+    lambda shape, user: queue_page(shaped_actor(shape, user)),
 )
 _DRUGS_IN_QUEUE = Prepared("drugs_in_queue", lambda shape, user: drugs_in_queue(shaped_actor(shape, user)))
 _MOMENTS = Prepared(
@@ -119,8 +119,9 @@ class UnfilteredQueue:
     def __getitem__(self, window: slice) -> list[AuthorizationRequest]:
         start = window.start or 0
         stop = self.total if window.stop is None else window.stop
-        shape = (*actor_shape(self.reviewer), start, max(stop - start, 0))
-        return _QUEUE_WINDOW.run(shape, user=self.reviewer.pk)
+        return _QUEUE_WINDOW.run(
+            actor_shape(self.reviewer), window=(start, max(stop - start, 0)), user=self.reviewer.pk
+        )
 
 
 def listed_drugs_in_queue(reviewer: User) -> list[Drug]:
