@@ -149,17 +149,26 @@ def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
     return dt.timedelta(hours=rng.uniform(low, high))
 
 
-def indication_on(case_key: str, day: dt.date) -> Indication | None:
-    """The version of the case's indication in force on `day` (None before it exists or after it ends)."""
+def case_versions(case_key: str) -> list[Indication]:
+    """Every version of the case's indication ("drug/indication"), the newest first, with its criteria."""
     drug_key, indication_key = case_key.split("/")
-    return (
-        Indication.objects.filter(drug__key=drug_key, key=indication_key, effective_from__lte=day)
-        .exclude(effective_to__lt=day)
+    return list(
+        Indication.objects.filter(drug__key=drug_key, key=indication_key)
         .select_related("drug")
         .prefetch_related("criteria")
         .order_by("-effective_from")
-        .first()
     )
+
+
+def version_in_force(versions: list[Indication], day: dt.date) -> Indication | None:
+    """The newest of `versions` in force on `day` (`Indication.is_in_force`), or None."""
+    return next((v for v in versions if v.is_in_force(day)), None)
+
+
+def indication_on(case_key: str, day: dt.date) -> Indication | None:
+    """The version of the case's indication in force on `day` (None before it exists or after it ends),
+    as the catalogue stands when a step is played."""
+    return version_in_force(case_versions(case_key), day)
 
 
 class World:
@@ -190,16 +199,10 @@ class World:
         return last if first is not None and first == last else None
 
     def version_on(self, case_key: str, day: dt.date) -> Indication | None:
-        """`indication_on`, from the case's versions read once."""
+        """`indication_on`, from the case's versions read once per world."""
         if case_key not in self.versions:
-            drug_key, indication_key = case_key.split("/")
-            self.versions[case_key] = list(
-                Indication.objects.filter(drug__key=drug_key, key=indication_key)
-                .select_related("drug")
-                .prefetch_related("criteria")
-                .order_by("-effective_from")
-            )
-        return next((v for v in self.versions[case_key] if v.is_in_force(day)), None)
+            self.versions[case_key] = case_versions(case_key)
+        return version_in_force(self.versions[case_key], day)
 
     def person_for(self, ages: tuple[int, int], sex: str, day: dt.date) -> requests_demo.Person:
         fitting = [
