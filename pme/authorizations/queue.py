@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from pme.authorizations.lifecycle import OPEN_STATUSES, Action, Status
 from pme.authorizations.models import AuthorizationRequest, QueueCount, TimelineEntry, Urgency
+from pme.core.prepared import Prepared
 
 URGENT, STANDARD, PAUSED = 0, 1, 2
 SHARDS = 8  # counter rows per status: concurrent transitions of different requests rarely share one
@@ -94,11 +95,17 @@ def forget(requests: QuerySet[AuthorizationRequest]) -> None:
         _add(changes, shard_number)
 
 
+# Read on every queue page: compiled once (pme/core/prepared.py).
+_OPEN_COUNTS = Prepared(
+    "queue_open_counts", lambda shape: QueueCount.objects.values("status").annotate(n=Sum("total")).order_by()
+)
+
+
 def open_counts() -> dict[str, int]:
     """How many requests are open in each status: a sum over SHARDS rows per status, whatever the size of
     the requests table."""
     counts = dict.fromkeys((Status.SUBMITTED, Status.IN_REVIEW, Status.INFORMATION_REQUESTED), 0)
-    for row in QueueCount.objects.values("status").annotate(n=Sum("total")).order_by():
+    for row in _OPEN_COUNTS.run():
         if row["status"] in counts:
             counts[row["status"]] = row["n"] or 0
     return {str(k): v for k, v in counts.items()}
