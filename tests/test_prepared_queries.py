@@ -233,3 +233,38 @@ def test_the_unfiltered_queue_gives_what_its_queryset_gives(world, prescriber, c
         assert [r.clock for r in rows] == [review.clock_of(r, at=moment) for r in expected]
     assert len(expected) == 1  # the collaborator: the one request of the prescriber they work for
     assert review.with_clocks([]) == []
+
+
+@pytest.mark.django_db
+def test_the_api_token_look_up_gives_what_its_queryset_gives(
+    prescriber, pharmacist, django_assert_num_queries
+):
+    """Each secret finds its own token, with the user and the prescriber's profile in the same query; an
+    unknown, revoked or expired secret finds nothing usable; the second caller reuses the SQL."""
+    from django.utils import timezone
+
+    from pme.accounts.models import ApiToken
+    from pme.accounts.services.api_tokens import hash_secret, issue_api_token, revoke_api_token, use_api_token
+
+    later = timezone.now() + dt.timedelta(days=30)
+    mine, my_secret = issue_api_token(prescriber, name="EMR", expires_at=later, actor=prescriber)
+    theirs, their_secret = issue_api_token(pharmacist, name="Pharmacy", expires_at=later, actor=pharmacist)
+    for token, secret in ((mine, my_secret), (theirs, their_secret), (mine, my_secret)):
+        found = use_api_token(secret)
+        expected = (
+            ApiToken.objects.select_related("user", "user__prescriber_profile")
+            .filter(secret_hash=hash_secret(secret))
+            .first()
+        )
+        assert found == expected == token
+        with django_assert_num_queries(0):
+            assert found.user == token.user
+            profile = getattr(found.user, "prescriber_profile", None)
+        assert (profile is not None) == (token.user == prescriber)
+    store = connections["default"].__dict__["_pme_prepared"]
+    assert len([k for k in store if k[0] == "api_token"]) == 1  # one compiled form for every secret
+    assert use_api_token("pme_" + "x" * 43) is None
+    revoke_api_token(theirs, actor=pharmacist)
+    assert use_api_token(their_secret) is None
+    ApiToken.objects.filter(pk=mine.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert use_api_token(my_secret) is None

@@ -24,6 +24,7 @@ from pme.audit.codes import AuditCode
 from pme.audit.models import Outcome
 from pme.audit.services import record
 from pme.core import throttle as counters
+from pme.core.prepared import Prepared
 from pme.core.timeutils import now
 
 SECRET_PREFIX = "pme_"
@@ -97,16 +98,24 @@ def revoke_api_token(token: ApiToken, *, actor: User | None) -> ApiToken:
     return locked
 
 
+# Every API call reads its token: compiled once per connection (pme/core/prepared.py). The prescriber's
+# profile comes with the user (the API's answers name the professional number).
+_TOKEN_BY_HASH = Prepared(
+    "api_token",
+    lambda shape, secret_hash: (
+        ApiToken.objects.select_related("user", "user__prescriber_profile")
+        .filter(secret_hash=secret_hash)
+        .order_by("pk")[:1]
+    ),
+)
+
+
 def use_api_token(secret: str) -> ApiToken | None:
     """The token a secret belongs to, if it may act now (else None); notes when it was last used."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 100:
         return None
-    # The prescriber's profile comes with the user (the API's answers name the professional number).
-    token = (
-        ApiToken.objects.select_related("user", "user__prescriber_profile")
-        .filter(secret_hash=hash_secret(secret))
-        .first()
-    )
+    found = _TOKEN_BY_HASH.run(secret_hash=hash_secret(secret))
+    token = found[0] if found else None
     moment = now()
     if token is None or not token.is_usable(moment) or not may_hold_tokens(token.user):
         return None
