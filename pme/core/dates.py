@@ -69,12 +69,6 @@ def long_datetime(value: dt.datetime | None, language: str | None = None, *, sec
     )
 
 
-def month_year(value: dt.date, language: str | None = None) -> str:
-    """ "décembre 2026" / "December 2026"."""
-    with translation.override(_language(language)):
-        return formats.date_format(value, "F Y")
-
-
 def short_month(value: dt.date, language: str | None = None) -> str:
     """A month label short enough for a chart axis: "déc. 2026" / "Dec. 2026"."""
     if _language(language) == "fr":  # the Office québécois de la langue française's abbreviations
