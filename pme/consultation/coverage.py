@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -205,12 +206,6 @@ def check_coverage(
     if quantity is not None and quantity <= 0:
         raise CoverageInputError("quantity", _("The quantity must be more than zero."))
     code_text = (exception_code or "").strip()
-    verdict = count_call(
-        SERVICE,
-        caller_bucket(actor.pk),
-        limit=settings.PME_COVERAGE_LIMIT,
-        window=settings.PME_COVERAGE_WINDOW_SECONDS,
-    )
     details: dict[str, Any] = {
         "service": SERVICE,
         "drug": product.drug.key,
@@ -218,22 +213,29 @@ def check_coverage(
         "service_date": service_date.isoformat(),
         "exception_code": code_text,
     }
-    if not verdict.allowed:
-        record(
-            AuditCode.COVERAGE_CHECKED, actor=actor, outcome=Outcome.DENIED, request=request, details=details
+    # The count, the read and the event in one transaction: one durable commit per check, and a check
+    # that fails is not counted. A refused check reads nothing; its refusal is recorded after.
+    with transaction.atomic():
+        verdict = count_call(
+            SERVICE,
+            caller_bucket(actor.pk),
+            limit=settings.PME_COVERAGE_LIMIT,
+            window=settings.PME_COVERAGE_WINDOW_SECONDS,
         )
-        raise CoverageThrottled(verdict.retry_after)
-    rows = [] if product.drug.list_status == ListStatus.REGULAR else _rows(actor, nam, product)
-    answer = _answer(product, rows, service_date=service_date, quantity=quantity, code_text=code_text)
-    record(
-        AuditCode.COVERAGE_CHECKED,
-        actor=actor,
-        nam=nam,
-        result_count=len(rows),
-        request=request,
-        details={**details, "result": str(answer.result), "requests": [r["pk"] for r in rows]},
-    )
-    return answer
+        if verdict.allowed:
+            rows = [] if product.drug.list_status == ListStatus.REGULAR else _rows(actor, nam, product)
+            answer = _answer(product, rows, service_date=service_date, quantity=quantity, code_text=code_text)
+            record(
+                AuditCode.COVERAGE_CHECKED,
+                actor=actor,
+                nam=nam,
+                result_count=len(rows),
+                request=request,
+                details={**details, "result": str(answer.result), "requests": [r["pk"] for r in rows]},
+            )
+            return answer
+    record(AuditCode.COVERAGE_CHECKED, actor=actor, outcome=Outcome.DENIED, request=request, details=details)
+    raise CoverageThrottled(verdict.retry_after)
 
 
 def _rows_queryset(actor: User, nam_value: str, drug_id: int, din: str) -> Any:

@@ -8,6 +8,8 @@ what a line may show (period, reasons, question) is decided here once, for the p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -61,10 +63,18 @@ def _refuse(actor: User, verdict: throttle.Verdict, service: str) -> Throttled:
     return Throttled(verdict.retry_after)
 
 
-def _count(actor: User, service: str) -> None:
-    verdict = throttle.count_look_up(actor.pk)
-    if not verdict.allowed:
-        raise _refuse(actor, verdict, service)
+@contextmanager
+def _counted(actor: User, service: str) -> Iterator[None]:
+    """The look-up's transaction: its count against the throttle, its read and its event commit together,
+    so a look-up costs one durable commit (and a look-up that fails is not counted). The counter's row
+    stays locked until then: one user's look-ups, and only theirs, follow each other. A refused look-up
+    reads nothing; its refusal is recorded on its own, after the empty transaction."""
+    with transaction.atomic():
+        verdict = throttle.count_look_up(actor.pk)
+        if verdict.allowed:
+            yield
+            return
+    raise _refuse(actor, verdict, service)
 
 
 def check_not_throttled(*, actor: User, service: str) -> None:
@@ -157,9 +167,8 @@ def look_up_panorama(*, actor: User, nam: NAM, drug_query: str = "") -> Panorama
     (a prescriber: themself), grouped by prescriber. Throttled (Throttled) and recorded."""
     require_panorama_user(actor)
     drug_query = drug_query.strip()[:100]
-    _count(actor, PANORAMA)
-    prescribers = prescribers_user_follows(actor)
-    with transaction.atomic():
+    with _counted(actor, PANORAMA):
+        prescribers = prescribers_user_follows(actor)
         found = selectors.panorama(actor, prescribers, nam, drug_query=drug_query)
         lines = [_panorama_line(item) for item in found]
         groups = [
@@ -211,8 +220,7 @@ def look_up_status(*, actor: User, nam: NAM, drug_query: str = "") -> StatusResu
     status fields only. Throttled (Throttled) and recorded."""
     require_pharmacist(actor)
     drug_query = drug_query.strip()[:100]
-    _count(actor, STATUS_LOOKUP)
-    with transaction.atomic():
+    with _counted(actor, STATUS_LOOKUP):
         lines, person_name = selectors.status_lookup(actor, nam, drug_query=drug_query)
         record(
             AuditCode.INSURED_SEARCHED,
@@ -238,8 +246,7 @@ def inquire_claims(
     """The sent requests the actor may see for `nam` (a collaborator: their prescribers', sent in the
     last 90 days), optionally of one prescriber (professional number) or one Claim (idempotency key)."""
     require_panorama_user(actor)
-    _count(actor, FHIR_INQUIRE)
-    with transaction.atomic():
+    with _counted(actor, FHIR_INQUIRE):
         found = selectors.claims_for(actor, nam, practitioner=practitioner, claim_key=claim_key)
         results = list(found[:limit])
         record(

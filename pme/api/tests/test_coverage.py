@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from fhir.resources.R4B.coverageeligibilityresponse import CoverageEligibilityResponse
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
@@ -344,3 +345,16 @@ def test_limit_is_per_token(interface, pharmacist, catalogue, settings):
     refused = AuditEvent.objects.filter(action=AuditCode.COVERAGE_CHECKED).latest("seq")
     assert refused.outcome == "denied"
     assert check(second, interface, din=REGULAR_DIN)["status"] == 200  # another token, its own count
+
+
+@pytest.mark.parametrize("interface", INTERFACES)
+def test_a_check_whose_event_cannot_be_written_is_not_counted(interface, pharmacist, catalogue, request):
+    """The check's count, its read and its event commit together: when the audit is down the check is
+    refused (503), nothing is recorded and the token's coverage count is unchanged."""
+    client = bearer_client_for(pharmacist)  # issuing the token is recorded: before the audit goes down
+    request.getfixturevalue("audit_insert_fails")
+    assert check(client, interface)["status"] == 503
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM core_throttlecounter WHERE key LIKE 'rate:coverage_check:%'")
+        assert cursor.fetchone()[0] == 0
+    assert not AuditEvent.objects.filter(action=AuditCode.COVERAGE_CHECKED).exists()
