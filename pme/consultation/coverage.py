@@ -213,8 +213,8 @@ def check_coverage(
         "service_date": service_date.isoformat(),
         "exception_code": code_text,
     }
-    # The count, the read and the event in one transaction: one durable commit per check, and a check
-    # that fails is not counted. A refused check reads nothing; its refusal is recorded after.
+    # The count, the read and the event in one transaction: a check that fails (the audit down) is not
+    # counted against the token. A refused check reads nothing; its refusal is recorded after.
     with transaction.atomic():
         verdict = count_call(
             SERVICE,

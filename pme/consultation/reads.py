@@ -66,9 +66,9 @@ def _refuse(actor: User, verdict: throttle.Verdict, service: str) -> Throttled:
 @contextmanager
 def _counted(actor: User, service: str) -> Iterator[None]:
     """The look-up's transaction: its count against the throttle, its read and its event commit together,
-    so a look-up costs one durable commit (and a look-up that fails is not counted). The counter's row
-    stays locked until then: one user's look-ups, and only theirs, follow each other. A refused look-up
-    reads nothing; its refusal is recorded on its own, after the empty transaction."""
+    so a look-up that fails (the audit down: 503) is not counted. The counter's row stays locked until
+    then: one user's look-ups, and only theirs, follow each other. A refused look-up reads nothing; its
+    refusal is recorded on its own, after the empty transaction."""
     with transaction.atomic():
         verdict = throttle.count_look_up(actor.pk)
         if verdict.allowed:
