@@ -1,7 +1,8 @@
 """The look-up doors by insured person: the panorama (prescribers, collaborators), the pharmacist's
 status look-up, and the FHIR inquiry. Each checks the role, counts the look-up against the throttle
 (a refusal is recorded too), reads through the authorizations app's access rule, records one
-`insured.searched` event with the NAM's keyed hash and what was shown, and returns display-ready data:
+`insured.searched` event with the NAM's keyed hash and what was shown (count, read and event in one
+transaction), and returns display-ready data:
 what a line may show (period, reasons, question) is decided here once, for the page and the API alike.
 """
 
