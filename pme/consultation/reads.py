@@ -2,8 +2,8 @@
 status look-up, and the FHIR inquiry. Each checks the role, counts the look-up against the throttle
 (a refusal is recorded too), reads through the authorizations app's access rule, records one
 `insured.searched` event with the NAM's keyed hash and what was shown (count, read and event in one
-transaction), and returns display-ready data:
-what a line may show (period, reasons, question) is decided here once, for the page and the API alike.
+transaction), and returns display-ready data: what a line may show (period, reasons, question) is
+decided here once, for the page and the API alike.
 """
 
 from __future__ import annotations
