@@ -5,7 +5,8 @@
 
 It creates a throw-away test database (test_<name>), loads the seed catalogue, adds synthetic drugs up to
 10,000, then times each query 30 times and reports the median and the 95th percentile in milliseconds.
-Writes bench/results/catalogue-search-<date>.json.
+Writes bench/results/catalogue-search-<date>.json, or `-2`, `-3`… after an earlier run of the same day
+(or the path in CATALOGUE_SEARCH_OUT).
 """
 
 from __future__ import annotations
@@ -154,7 +155,13 @@ def main() -> int:
         teardown_databases(config, verbosity=0)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"catalogue-search-{dt.date.today().isoformat()}.json"
+    path = Path(os.environ["CATALOGUE_SEARCH_OUT"]) if os.environ.get("CATALOGUE_SEARCH_OUT") else None
+    if path is None:
+        stamp, n = f"catalogue-search-{dt.date.today().isoformat()}", 1
+        path = out / f"{stamp}.json"
+        while path.exists():  # an earlier run of the same day keeps its figures
+            n += 1
+            path = out / f"{stamp}-{n}.json"
     path.write_text(
         json.dumps({"database": vendor, "drugs": TOTAL, "runs": RUNS, "queries": results}, indent=2) + "\n"
     )

@@ -185,12 +185,17 @@ def markdown(report: dict[str, Any]) -> str:
     rows += ["", "## Generation", ""]
     rows += [
         f"- {g['added']:,} requests added (total {g['total']:,}) in {g['seconds']} s "
-        f"(load average {g.get('load_average', '?')}): {g['output']}"
+        f"(load average {g.get('load_average', '?')}): {g['output']}" + _checkpoint(g)
         for g in report["generation"]
     ]
     crash = report.get("crash_test", {})
     rows += ["", f"Crash test: {json.dumps(crash.get('summary', crash), ensure_ascii=False)}", ""]
     return "\n".join(rows) + "\n"
+
+
+def _checkpoint(generation: dict[str, Any]) -> str:
+    seconds = generation.get("checkpoint_seconds")
+    return "" if seconds is None else f" Then CHECKPOINT in {seconds} s."
 
 
 if __name__ == "__main__":
