@@ -33,6 +33,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
+from bench.report import free_stamp  # noqa: E402
+
 TOTAL = 10_000
 RUNS = 30
 QUERIES = [
@@ -155,13 +157,8 @@ def main() -> int:
         teardown_databases(config, verbosity=0)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    path = Path(os.environ["CATALOGUE_SEARCH_OUT"]) if os.environ.get("CATALOGUE_SEARCH_OUT") else None
-    if path is None:
-        stamp, n = f"catalogue-search-{dt.date.today().isoformat()}", 1
-        path = out / f"{stamp}.json"
-        while path.exists():  # an earlier run of the same day keeps its figures
-            n += 1
-            path = out / f"{stamp}-{n}.json"
+    default = out / f"{free_stamp(out, f'catalogue-search-{dt.date.today().isoformat()}', '.json')}.json"
+    path = Path(os.environ.get("CATALOGUE_SEARCH_OUT") or default)
     path.write_text(
         json.dumps({"database": vendor, "drugs": TOTAL, "runs": RUNS, "queries": results}, indent=2) + "\n"
     )

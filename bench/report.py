@@ -193,6 +193,15 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def free_stamp(results: Path, stamp: str, suffix: str) -> str:
+    """`stamp`, or `stamp-2`, `stamp-3`… when an earlier run of the same day already wrote that name."""
+    candidate, n = stamp, 1
+    while (results / f"{candidate}{suffix}").exists():
+        n += 1
+        candidate = f"{stamp}-{n}"
+    return candidate
+
+
 def _checkpoint(generation: dict[str, Any]) -> str:
     seconds = generation.get("checkpoint_seconds")
     return "" if seconds is None else f" Then CHECKPOINT in {seconds} s."

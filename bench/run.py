@@ -2,13 +2,13 @@
 
 1. Recreates the database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/pme_bench),
    migrates, collects static files.
-2. For each scale of BENCH_STAGES (default 100000,1000000,3000000 requests): tops the data up with
-   `manage.py generate_data`, starts the server as in production (gunicorn, 2 sync workers, DEBUG=0, a
-   throw-away SECRET_KEY, plain HTTP on 127.0.0.1, look-up throttles raised) and runs every scenario with
-   wrk (16 connections, BENCH_SECONDS each, default 10), between two measures of the ceilings: the
-   anonymous fixed page, the fixed page behind login (a reviewer's session: session, user, second-factor
-   device, account gate) and the fixed JSON answer behind the API token. Every scenario is reported as a
-   ratio of the fixed page behind login measured in the same minutes, with the load average.
+2. For each scale of BENCH_STAGES (default 100000,1000000,3000000 requests): tops the data up with `manage.py
+   generate_data` and writes its pages out (CHECKPOINT), starts the server as in production (gunicorn, 2 sync
+   workers, DEBUG=0, a throw-away SECRET_KEY, plain HTTP on 127.0.0.1, look-up throttles raised) and runs
+   every scenario with wrk (16 connections, BENCH_SECONDS each, default 10), between two measures of the
+   ceilings: the anonymous fixed page, the fixed page behind login (a reviewer's session: session, user,
+   second-factor device, account gate) and the fixed JSON answer behind the API token. Every scenario is
+   reported as a ratio of the fixed page behind login measured in the same minutes, with the load average.
    Then the in-process breakdown of each endpoint (bench/breakdown.py: framework and middleware, view,
    template, audit, SQL, queries per request).
 3. At the first stage, the effect of persistent connections (DATABASE_CONN_MAX_AGE=0 against the default).
@@ -668,12 +668,9 @@ def crash_test() -> dict[str, Any]:
 
 
 def _free_stamp(stamp: str, suffix: str) -> str:
-    """`stamp`, or `stamp-2`, `stamp-3`… when an earlier run of the same day already wrote that name."""
-    candidate, n = stamp, 1
-    while (RESULTS / f"{candidate}{suffix}").exists():
-        n += 1
-        candidate = f"{stamp}-{n}"
-    return candidate
+    from bench.report import free_stamp
+
+    return free_stamp(RESULTS, stamp, suffix)
 
 
 def write(report: dict[str, Any]) -> None:
