@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -29,3 +31,35 @@ def test_the_other_language_link_keeps_the_page_and_its_query(client):
     assert 'class="language-switch" href="/en/catalogue/?q=dupi"' in html
     html = client.get("/en/catalogue/?q=abc&page=2").content.decode()
     assert 'class="language-switch" href="/fr/catalogue/?q=abc&amp;page=2"' in html
+
+
+def _links(html: str, start: str, end: str) -> list[str]:
+    part = html[html.index(start) : html.index(end, html.index(start))]
+    return re.findall(r'<a href="([^"]+)"', part)
+
+
+@pytest.mark.django_db
+def test_both_menus_list_the_same_items_and_mark_the_page_shown(client, pharmacist):
+    client.force_login(pharmacist)
+    html = client.get(reverse("portal:home")).content.decode()
+    wide = _links(html, 'class="menu-wide"', "</ul>")
+    compact = _links(html, 'class="menu-compact"', "</details>")
+    assert wide == compact == [item["url"] for item in menu_for(pharmacist, reverse("portal:home"))]
+    assert html.count('aria-current="page"') == 2  # home, once in each menu
+    assert '<summary><span class="menu-bars" aria-hidden="true"></span>Menu</summary>' in html
+
+
+@pytest.mark.django_db
+def test_the_footer_follows_the_page_language(client):
+    """The footer is rendered once per language and remembered: a French page after an English one still
+    gets the French footer, with French addresses."""
+    for language, help_word, note in (
+        ("fr", "Aide", "PME est un service de démonstration."),
+        ("en", "Help", "PME is a demonstration service."),
+        ("fr", "Aide", "PME est un service de démonstration."),
+    ):
+        html = client.get(f"/{language}/").content.decode()
+        footer = html[html.index('<footer class="site-footer">') :]
+        assert f'<a href="/{language}/help/">{help_word}</a>' in footer
+        assert f'href="/{language}/help/contact/"' in footer
+        assert note in footer

@@ -41,9 +41,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
 @receiver(setting_changed)
 def _forget_addresses(setting: str, **kwargs: Any) -> None:
-    """Another URL configuration (tests override it): the remembered addresses no longer hold."""
-    if setting == "ROOT_URLCONF":
+    """Another URL configuration, language set or template set (tests override them): what was remembered
+    no longer holds."""
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LOCALE_PATHS", "TEMPLATES"):
         from pme.portal import navigation
+        from pme.portal.templatetags import chrome
 
         _translated_path.cache_clear()
         navigation.forget_addresses()
+        chrome.forget()
