@@ -4,7 +4,9 @@
 - the view (the resolved view function, wrapped in `BaseHandler.resolve_request`),
 - template rendering (`django.template.backends.django.Template.render`),
 - the audit trail (`pme.audit.services.record`, wherever a module imported it),
-- SQL (`connection.execute_wrapper`: the wait for each statement, the database's work included).
+- SQL (`connection.execute_wrapper`: the wait for each statement, the database's work included), and
+  the connection's health check (`SELECT 1` before the first statement of each request, CONN_HEALTH_CHECKS),
+  which Django sends past its wrappers: counted as a statement of its own.
 
 Each instant is counted once, in the innermost of these it falls in, so the parts add up to the request's
 time: `framework` is what is left (the middleware, the handler, building and reading the response). A
@@ -70,7 +72,7 @@ def _timed(clock: Clock, category: str, function: Callable[..., Any]) -> Callabl
 @contextmanager
 def instrumented(clock: Clock, statements: dict[str, list[float]]) -> Iterator[None]:
     from django.core.handlers.base import BaseHandler
-    from django.db import connection
+    from django.db import connection, connections
     from django.template.backends.django import Template
 
     from pme.audit import services as audit_services
@@ -95,18 +97,32 @@ def instrumented(clock: Clock, statements: dict[str, list[float]]) -> Iterator[N
             entry[0] += time.perf_counter() - started
             entry[1] += 1
 
+    original_is_usable = type(connections["default"]).is_usable
+
+    def is_usable(self: Any) -> bool:
+        started = time.perf_counter()
+        try:
+            with clock.section("sql"):
+                return bool(original_is_usable(self))
+        finally:
+            entry = statements.setdefault("SELECT 1 (health check)", [0.0, 0])
+            entry[0] += time.perf_counter() - started
+            entry[1] += 1
+
     timed_record = _timed(clock, "audit", original_record)
     patched = [m for m in list(sys.modules.values()) if getattr(m, "record", None) is original_record]
     BaseHandler.resolve_request = resolve_request  # type: ignore[method-assign]
     Template.render = _timed(clock, "template", original_render)  # type: ignore[method-assign]
     for module in patched:
         module.record = timed_record  # type: ignore[attr-defined]
+    type(connections["default"]).is_usable = is_usable  # type: ignore[method-assign]
     try:
         with connection.execute_wrapper(sql):
             yield
     finally:
         BaseHandler.resolve_request = original_resolve  # type: ignore[method-assign]
         Template.render = original_render  # type: ignore[method-assign]
+        type(connections["default"]).is_usable = original_is_usable  # type: ignore[method-assign]
         for module in patched:
             module.record = original_record  # type: ignore[attr-defined]
 
