@@ -269,3 +269,29 @@ def test_the_api_token_look_up_gives_what_its_queryset_gives(
     assert use_api_token(their_secret) is None
     ApiToken.objects.filter(pk=mine.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert use_api_token(my_secret) is None
+
+
+@pytest.mark.django_db
+def test_a_requests_lists_read_together_give_what_their_querysets_give(world, monkeypatch):
+    """The request page's four lists in one call: on PostgreSQL sent in one pipeline (one round trip),
+    each list what its queryset gives, in its order; a request with empty lists gives empty lists."""
+    sent, draft = world
+    connection = connections["default"]
+    connection.ensure_connection()
+    pipelines = []
+    if connection.vendor == "postgresql":
+        original = type(connection.connection).pipeline
+
+        def pipeline(self):
+            pipelines.append(self)
+            return original(self)
+
+        monkeypatch.setattr(type(connection.connection), "pipeline", pipeline)
+    names = list(request_reads._LISTS)
+    for item in (sent[0], draft, sent[0]):
+        found = prepared.run_together(*((request_reads._LISTS[n], (), {"request": item.pk}) for n in names))
+        for name, rows in zip(names, found, strict=True):
+            expected = list(request_reads._LISTS[name].build((), request=item.pk))
+            assert [(r.pk, str(r)) for r in rows] == [(r.pk, str(r)) for r in expected], name
+    assert [len(rows) > 0 for rows in found][:1] == [True]  # the sent request has a timeline
+    assert len(pipelines) == (3 if connection.vendor == "postgresql" else 0)

@@ -85,6 +85,15 @@ class Prepared:
         window: tuple[int, int] | None = None,
         **values: int | str | tuple[int, ...],
     ) -> list[Any]:
+        compiled = self._compiled(shape, values, window)
+        if compiled is None:  # the day changed while compiling: run it unprepared this once
+            rows = self.build(shape, **values).using(self.using)
+            return list(rows if window is None else rows[window[0] : window[0] + window[1]])
+        return self._execute(compiled, values, window)
+
+    def _compiled(
+        self, shape: Hashable, values: dict[str, Any], window: tuple[int, int] | None
+    ) -> _Compiled | None:
         for name, value in values.items():
             if not isinstance(value, int | str | tuple) or isinstance(value, bool):
                 raise TypeError(f"{self.name}: {name} must be an int, a str or a tuple of ints")
@@ -97,13 +106,12 @@ class Prepared:
         compiled = store.get(key)
         if compiled is None:
             compiled = self._compile(shape, values, windowed=window is not None)
-            if compiled is None:  # the day changed while compiling: run it unprepared this once
-                rows = self.build(shape, **values).using(self.using)
-                return list(rows if window is None else rows[window[0] : window[0] + window[1]])
+            if compiled is None:
+                return None
             if len(store) >= MAX_SHAPES:
                 store.clear()  # old days' forms; rebuilt on demand
             store[key] = compiled
-        return self._execute(compiled, values, window)
+        return compiled
 
     def _compile(self, shape: Hashable, values: dict[str, Any], *, windowed: bool) -> _Compiled | None:
         day = local_today()
@@ -141,23 +149,66 @@ class Prepared:
         )
 
     def _execute(
-        self, compiled: _Compiled, values: dict[str, Any], window: tuple[int, int] | None
+        self,
+        compiled: _Compiled,
+        values: dict[str, Any],
+        window: tuple[int, int] | None,
+        fetched: list[Any] | None = None,
     ) -> list[Any]:
+        """The rows of `compiled` for `values`; from `fetched` (rows already read for them) if given."""
         if not compiled.sql:
             return []
-        params = [
-            constant if slot is None else _item(values[slot[0]], slot[1])
-            for constant, slot in zip(compiled.params, compiled.slots, strict=True)
-        ]
-        sql = compiled.sql
-        if window is not None:
-            sql += " LIMIT %s OFFSET %s"  # the same words in SQLite and PostgreSQL
-            params += [window[1], window[0]]
+        sql, params = _statement(compiled, values, window)
         runner = copy.copy(compiled.compiler)
         runner.as_sql = lambda *args, **kwargs: (sql, params)
+        if fetched is not None:
+            runner.execute_sql = lambda *args, **kwargs: iter([fetched])  # one chunk: every row
         stub = _QuerySet(compiled.queryset, runner)
         iterable = ValuesIterable if compiled.values_kind else ModelIterable
         return list(iterable(stub))  # type: ignore[arg-type]
+
+
+def _statement(
+    compiled: _Compiled, values: dict[str, Any], window: tuple[int, int] | None
+) -> tuple[str, list[Any]]:
+    params = [
+        constant if slot is None else _item(values[slot[0]], slot[1])
+        for constant, slot in zip(compiled.params, compiled.slots, strict=True)
+    ]
+    sql = compiled.sql
+    if window is not None:
+        sql += " LIMIT %s OFFSET %s"  # the same words in SQLite and PostgreSQL
+        params += [window[1], window[0]]
+    return sql, params
+
+
+def run_together(*calls: tuple[Prepared, Hashable, dict[str, Any]]) -> list[list[Any]]:
+    """Several prepared reads, each `(prepared, shape, values)`, with the rows of each as `run` gives
+    them. On PostgreSQL their statements go in one round trip (psycopg's pipeline mode: all are sent,
+    then all answers read), through Django's cursors, so they are counted like any other (the wait for
+    the answers falls in `fetchall`, after Django's execute wrappers: bench/breakdown.py counts it as
+    the caller's time); elsewhere, or when one cannot be prepared, one after the other."""
+    compiled = [prepared._compiled(shape, values, None) for prepared, shape, values in calls]
+    usings = {prepared.using for prepared, _shape, _values in calls}
+    connection = connections[next(iter(usings))] if len(usings) == 1 else None
+    if connection is None or connection.vendor != "postgresql" or any(c is None for c in compiled):
+        return [prepared.run(shape, **values) for prepared, shape, values in calls]
+    runnable = [(c, values) for c, (_p, _shape, values) in zip(compiled, calls, strict=True) if c and c.sql]
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in runnable]
+    try:
+        with connection.connection.pipeline():
+            for cursor, (c, values) in zip(cursors, runnable, strict=True):
+                cursor.execute(*_statement(c, values, None))
+            rows = iter([cursor.fetchall() for cursor in cursors])
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return [
+        prepared._execute(c, values, None, next(rows) if c.sql else [])
+        for c, (prepared, _shape, values) in zip(compiled, calls, strict=True)
+        if c is not None
+    ]
 
 
 def _looks_like_stand_in(param: int | str) -> bool:
