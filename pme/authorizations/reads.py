@@ -260,14 +260,15 @@ def _all_listed(auth_request: AuthorizationRequest) -> dict[str, list[Any]]:
     """The request's related lists: as prefetched, or as the change that just wrote them left them on the
     instance (`known.remember`); the others read together, in one round trip on PostgreSQL. Each item
     knows its request (no query back)."""
-    lists = {name: known(auth_request, name) for name in _LISTS}
-    missing = [name for name, items in lists.items() if items is None]
-    read = run_together(*((_LISTS[name], (), {"request": auth_request.pk}) for name in missing))
-    lists.update(zip(missing, read, strict=True))
+    kept = {name: known(auth_request, name) for name in _LISTS}
+    missing = [name for name, items in kept.items() if items is None]
+    together = run_together(*((_LISTS[name], (), {"request": auth_request.pk}) for name in missing))
+    read = dict(zip(missing, together, strict=True))
+    lists = {name: read[name] if items is None else items for name, items in kept.items()}
     for items in lists.values():
-        for item in items or ():
+        for item in items:
             item.auth_request = auth_request
-    return {name: items or [] for name, items in lists.items()}
+    return lists
 
 
 def request_file(auth_request: AuthorizationRequest, actor: User) -> RequestFile:

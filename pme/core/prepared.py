@@ -193,22 +193,19 @@ def run_together(*calls: tuple[Prepared, Hashable, dict[str, Any]]) -> list[list
     connection = connections[next(iter(usings))] if len(usings) == 1 else None
     if connection is None or connection.vendor != "postgresql" or any(c is None for c in compiled):
         return [prepared.run(shape, **values) for prepared, shape, values in calls]
-    runnable = [(c, values) for c, (_p, _shape, values) in zip(compiled, calls, strict=True) if c and c.sql]
-    connection.ensure_connection()
-    cursors = [connection.cursor() for _ in runnable]
+    ready = [(p, c, values) for c, (p, _shape, values) in zip(compiled, calls, strict=True) if c is not None]
+    sent = [(c, values) for _prepared, c, values in ready if c.sql]  # no SQL: nothing to send, no rows
+    connection.ensure_connection()  # the pipeline is the open connection's, even with nothing sent
+    cursors = [connection.cursor() for _ in sent]
     try:
         with connection.connection.pipeline():
-            for cursor, (c, values) in zip(cursors, runnable, strict=True):
+            for cursor, (c, values) in zip(cursors, sent, strict=True):
                 cursor.execute(*_statement(c, values, None))
             rows = iter([cursor.fetchall() for cursor in cursors])
     finally:
         for cursor in cursors:
             cursor.close()
-    return [
-        prepared._execute(c, values, None, next(rows) if c.sql else [])
-        for c, (prepared, _shape, values) in zip(compiled, calls, strict=True)
-        if c is not None
-    ]
+    return [prepared._execute(c, values, None, next(rows) if c.sql else []) for prepared, c, values in ready]
 
 
 def _looks_like_stand_in(param: int | str) -> bool:

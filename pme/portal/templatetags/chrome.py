@@ -51,5 +51,6 @@ def _footer(language: str | None, prefix: str, urlconf: str) -> SafeString:
 
 
 def forget() -> None:
-    """Another URL configuration or language set (tests override them): render the footer again."""
+    """Another URL configuration, language set or template set (tests override them): render the footer
+    again."""
     _footer.cache_clear()
