@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 
 from pme.accounts.models import Role
 from pme.accounts.selectors import prescribers_for, prescribers_list
@@ -160,20 +160,44 @@ def test_a_value_the_orm_transforms_cannot_be_prepared(prescriber):
 
 @pytest.mark.django_db
 def test_the_coverage_rows_give_what_their_queryset_gives(world, pharmacist, prescriber):
+    """The rows are found by the product's name (so the product's own read can go with them): the same as
+    the person's requests for the product's drug, or with its DIN typed on them, read by id."""
+    from django.db.models import Q
+
+    from pme.authorizations.access import status_lines_visible_to
+    from pme.authorizations.lifecycle import Status
+    from pme.authorizations.services import submit_request
+    from pme.catalogue.codification import product_name
     from pme.catalogue.models import DIN
     from pme.consultation import coverage
 
     first = world[0][0]
     nam = NAM.parse(first.nam)
     din = DIN.objects.create(drug=first.drug, din="09876543").din
+    # An exceptional patient's request for the same person: the DIN as typed, no catalogue drug.
+    typed = submit_request(request_id=make_draft(prescriber, din=din).pk, actor=prescriber).auth_request
+    assert typed.drug_id is None
     for actor in (pharmacist, prescriber, pharmacist):
         for product_din in ("", din):
-            product = coverage.find_product(product_din or first.drug.key)
-            assert product is not None
-            assert product.din == product_din
-            expected = list(coverage._rows_queryset(actor, nam.value, first.drug.pk, product_din))
-            assert coverage._rows(actor, nam, product) == expected
-    assert len(expected) == 3  # the pharmacist's rule: every prescriber's request for this drug
+            name = product_name(product_din or first.drug.key)
+            assert name is not None
+            same_drug = (
+                Q(drug_id=first.drug.pk) | Q(din=product_din) if product_din else Q(drug_id=first.drug.pk)
+            )
+            expected = list(
+                status_lines_visible_to(actor)
+                .filter(same_drug, nam=nam.value)
+                .exclude(status=Status.WITHDRAWN)
+                .order_by("-submitted_at", "-pk")
+                .values(*coverage._FIELDS)[:100]
+            )
+            assert list(coverage._rows_queryset(actor, nam.value, name)) == expected
+            with transaction.atomic():
+                (rows,) = prepared.run_together(coverage._rows_read(actor, nam, name))
+            assert rows == expected
+            if actor.role == Role.PHARMACIST:  # the pharmacist's rule: every prescriber's request
+                assert (typed.pk in {r["pk"] for r in rows}) == bool(product_din)
+                assert len(rows) == (4 if product_din else 3)
 
 
 @pytest.mark.django_db
@@ -271,22 +295,29 @@ def test_the_api_token_look_up_gives_what_its_queryset_gives(
     assert use_api_token(my_secret) is None
 
 
-@pytest.mark.django_db
-def test_a_requests_lists_read_together_give_what_their_querysets_give(world, monkeypatch):
-    """The request page's four lists in one call: on PostgreSQL sent in one pipeline (one round trip),
-    each list what its queryset gives, in its order; a request with empty lists gives empty lists."""
-    sent, draft = world
+@pytest.fixture
+def pipelines(monkeypatch):
+    """The psycopg pipelines opened during the test (none on SQLite, which has no pipeline mode)."""
     connection = connections["default"]
     connection.ensure_connection()
-    pipelines = []
+    opened = []
     if connection.vendor == "postgresql":
         original = type(connection.connection).pipeline
 
         def pipeline(self):
-            pipelines.append(self)
+            opened.append(self)
             return original(self)
 
         monkeypatch.setattr(type(connection.connection), "pipeline", pipeline)
+    return opened
+
+
+@pytest.mark.django_db
+def test_a_requests_lists_read_together_give_what_their_querysets_give(world, pipelines):
+    """The request page's four lists in one call: on PostgreSQL sent in one pipeline (one round trip),
+    each list what its queryset gives, in its order; a request with empty lists gives empty lists."""
+    sent, draft = world
+    connection = connections["default"]
     names = list(request_reads._LISTS)
     for item in (sent[0], draft, sent[0]):
         found = prepared.run_together(*((request_reads._LISTS[n], (), {"request": item.pk}) for n in names))
@@ -295,3 +326,44 @@ def test_a_requests_lists_read_together_give_what_their_querysets_give(world, mo
             assert [(r.pk, str(r)) for r in rows] == [(r.pk, str(r)) for r in expected], name
     assert found[names.index("timeline")]  # the sent request (the last one read) has a timeline
     assert len(pipelines) == (3 if connection.vendor == "postgresql" else 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_throttle_count_goes_with_the_reads_and_rolls_back_with_them(world, pharmacist, pipelines):
+    """A coverage check sends its count, the product and the rows together (one pipeline on PostgreSQL, with
+    the transaction's BEGIN); each answer is what it would be alone, and a check that fails after (here an
+    unknown product, found only then) leaves the count unchanged, as the transaction rolls back."""
+    from pme.catalogue.codification import find_product, product_name
+    from pme.consultation import coverage
+    from pme.consultation.token_throttle import count_call, count_statement
+    from pme.core import throttle
+
+    first = world[0][0]
+    nam = NAM.parse(first.nam)
+    connection = connections["default"]
+    name = product_name(first.drug.key)
+    assert name is not None
+    counted = count_statement("probe", "token:1", limit=2, window=60, at=1000.0)
+    with transaction.atomic():
+        answer, products, rows = prepared.run_together(
+            counted.statement, name.read(), coverage._rows_read(pharmacist, nam, name)
+        )
+    assert counted.verdict(answer).allowed
+    assert name.product(products) == find_product(first.drug.key)
+    assert [r["pk"] for r in rows] == [r.pk for r in sorted(world[0], key=lambda r: r.submitted_at)[::-1]]
+    assert len(pipelines) == (1 if connection.vendor == "postgresql" else 0)
+
+    def count_then_fail() -> None:
+        with transaction.atomic():
+            again = count_statement("probe", "token:1", limit=2, window=60, at=1000.0)
+            prepared.run_together(again.statement)
+            raise LookupError  # what the door raises for a product it does not know
+
+    with pytest.raises(LookupError):
+        count_then_fail()
+    second = count_call(
+        "probe", "token:1", limit=2, window=60, at=1000.0
+    )  # the rolled-back count is not kept
+    third = count_call("probe", "token:1", limit=2, window=60, at=1000.0)
+    assert (second.allowed, third.allowed) == (True, False)
+    assert throttle.taken([], "rate:probe:token:1", counted.rate, at=1000.0).retry_after > 0

@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pme.catalogue.models import DIN, DIN_RE, Drug, ExceptionCode, Indication
 from pme.core.prepared import Prepared
@@ -33,17 +34,43 @@ _BY_DIN = Prepared(
 _BY_KEY = Prepared("product_by_key", lambda shape, key: Drug.objects.filter(key=key).order_by("pk")[:1])
 
 
-def find_product(din_or_key: str) -> Product | None:
-    """The drug with this DIN (8 digits, leading zeros kept; spaces ignored) or this catalogue key."""
+@dataclass(frozen=True)
+class ProductName:
+    """How a claim names its product: `din` (8 digits) or `key` (a catalogue key), normalized."""
+
+    kind: str  # "din" or "key"
+    value: str
+
+    def read(self) -> tuple[Prepared, tuple[()], dict[str, Any]]:
+        """The prepared read of the product, as `run_together` takes it; `product` reads its rows."""
+        return (
+            (_BY_DIN, (), {"din": self.value}) if self.kind == "din" else (_BY_KEY, (), {"key": self.value})
+        )
+
+    def product(self, rows: list[Any]) -> Product | None:
+        if not rows:
+            return None
+        return Product(rows[0].drug, rows[0].din) if self.kind == "din" else Product(rows[0], "")
+
+
+def product_name(din_or_key: str) -> ProductName | None:
+    """A DIN (leading zeros kept; spaces ignored) or a catalogue key; None for anything else."""
     text = din_or_key.strip()
     compact = text.replace(" ", "")
     if DIN_RE.match(compact):
-        rows = _BY_DIN.run(din=compact)
-        return Product(rows[0].drug, rows[0].din) if rows else None
+        return ProductName("din", compact)
     if _KEY.match(text):
-        drugs = _BY_KEY.run(key=text)
-        return Product(drugs[0], "") if drugs else None
+        return ProductName("key", text)
     return None
+
+
+def find_product(din_or_key: str) -> Product | None:
+    """The drug with this DIN (8 digits, leading zeros kept; spaces ignored) or this catalogue key."""
+    name = product_name(din_or_key)
+    if name is None:
+        return None
+    prepared, shape, values = name.read()
+    return name.product(prepared.run(shape, **values))
 
 
 def normalize_code(text: str) -> str:

@@ -45,11 +45,18 @@ from pme.audit.models import Outcome
 from pme.audit.services import record
 from pme.authorizations.access import actor_shape, shaped_actor, status_lines_visible_to, status_window_start
 from pme.authorizations.lifecycle import OPEN_STATUSES, Status
-from pme.catalogue.codification import CodeStatus, CodeVerdict, Product, code_verdict, find_product
-from pme.catalogue.models import ListStatus
-from pme.consultation.token_throttle import caller_bucket, count_call
+from pme.catalogue.codification import (
+    CodeStatus,
+    CodeVerdict,
+    Product,
+    ProductName,
+    code_verdict,
+    product_name,
+)
+from pme.catalogue.models import DIN, Drug, ListStatus
+from pme.consultation.token_throttle import caller_bucket, count_statement
 from pme.core.nam import NAM
-from pme.core.prepared import Prepared
+from pme.core.prepared import Prepared, run_together
 from pme.core.timeutils import REGIE_TZ, local_today
 
 if TYPE_CHECKING:
@@ -186,44 +193,41 @@ def check_coverage(
     request: HttpRequest | None = None,
 ) -> CoverageAnswer:
     """The coverage of one claim line. Raises PermissionDenied (not a pharmacist; recorded),
-    CoverageInputError (unknown drug, date outside the window, bad quantity; nothing read, nothing
+    CoverageInputError (unknown drug, date outside the window, bad quantity; nothing counted, shown or
     recorded), CoverageThrottled (recorded as a refused check)."""
     if not may_check_coverage(actor):
         record(AuditCode.ACCESS_DENIED, actor=actor, request=request, details={"service": SERVICE})
         raise PermissionDenied
-    product = find_product(din_or_drug)
-    if product is None:
-        raise CoverageInputError("din", _("No drug of the Régie's list has this DIN (or key)."))
-    today = local_today()
-    service_date = service_date or today
-    earliest = status_window_start().date()
-    if service_date > today or service_date < earliest:
-        raise CoverageInputError(
-            "service_date",
-            _("The date of service must be between %(earliest)s and today.")
-            % {"earliest": _written(earliest)},
-        )
-    if quantity is not None and quantity <= 0:
-        raise CoverageInputError("quantity", _("The quantity must be more than zero."))
+    name = product_name(din_or_drug)
+    if name is None:
+        raise _unknown_product()
+    service_date = _checked_inputs(service_date, quantity)
     code_text = (exception_code or "").strip()
-    details: dict[str, Any] = {
-        "service": SERVICE,
-        "drug": product.drug.key,
-        "din": product.din,
-        "service_date": service_date.isoformat(),
-        "exception_code": code_text,
-    }
-    # The count, the read and the event in one transaction: a check that fails (the audit down) is not
-    # counted against the token. A refused check reads nothing; its refusal is recorded after.
+    rate = count_statement(
+        SERVICE,
+        caller_bucket(actor.pk),
+        limit=settings.PME_COVERAGE_LIMIT,
+        window=settings.PME_COVERAGE_WINDOW_SECONDS,
+    )
+    # The count, the read and the event in one transaction: a check that fails (the audit down, the
+    # input wrong) is not counted against the token. The count, the product and the person's requests
+    # for it go to the database together (one round trip on PostgreSQL); a refused check shows nothing
+    # of what was read, and its refusal is recorded after.
     with transaction.atomic():
-        verdict = count_call(
-            SERVICE,
-            caller_bucket(actor.pk),
-            limit=settings.PME_COVERAGE_LIMIT,
-            window=settings.PME_COVERAGE_WINDOW_SECONDS,
-        )
+        counted, products, rows = run_together(rate.statement, name.read(), _rows_read(actor, nam, name))
+        product = name.product(products)
+        if product is None:  # the transaction rolls back: not counted
+            raise _unknown_product()
+        details: dict[str, Any] = {
+            "service": SERVICE,
+            "drug": product.drug.key,
+            "din": product.din,
+            "service_date": service_date.isoformat(),
+            "exception_code": code_text,
+        }
+        verdict = rate.verdict(counted)
         if verdict.allowed:
-            rows = [] if product.drug.list_status == ListStatus.REGULAR else _rows(actor, nam, product)
+            rows = [] if product.drug.list_status == ListStatus.REGULAR else rows
             answer = _answer(product, rows, service_date=service_date, quantity=quantity, code_text=code_text)
             record(
                 AuditCode.COVERAGE_CHECKED,
@@ -238,8 +242,34 @@ def check_coverage(
     raise CoverageThrottled(verdict.retry_after)
 
 
-def _rows_queryset(actor: User, nam_value: str, drug_id: int, din: str) -> Any:
-    same_drug = Q(drug_id=drug_id) | Q(din=din) if din else Q(drug_id=drug_id)
+def _unknown_product() -> CoverageInputError:
+    return CoverageInputError("din", _("No drug of the Régie's list has this DIN (or key)."))
+
+
+def _checked_inputs(service_date: dt.date | None, quantity: Decimal | None) -> dt.date:
+    """The date of service (today by default) inside the window, and a positive quantity."""
+    today = local_today()
+    service_date = service_date or today
+    earliest = status_window_start().date()
+    if service_date > today or service_date < earliest:
+        raise CoverageInputError(
+            "service_date",
+            _("The date of service must be between %(earliest)s and today.")
+            % {"earliest": _written(earliest)},
+        )
+    if quantity is not None and quantity <= 0:
+        raise CoverageInputError("quantity", _("The quantity must be more than zero."))
+    return service_date
+
+
+def _rows_queryset(actor: User, nam_value: str, name: ProductName) -> Any:
+    """The person's requests for the product a claim names: its drug (any of its DINs), or the DIN typed
+    on a request (exceptional patient), found by the name itself so that the product's own read can go
+    with it."""
+    if name.kind == "din":
+        same_drug = Q(drug__in=DIN.objects.filter(din=name.value).values("drug_id")) | Q(din=name.value)
+    else:
+        same_drug = Q(drug__in=Drug.objects.filter(key=name.value).values("pk"))
     return (
         status_lines_visible_to(actor)
         .filter(same_drug, nam=nam_value)
@@ -249,24 +279,24 @@ def _rows_queryset(actor: User, nam_value: str, drug_id: int, din: str) -> Any:
     )
 
 
-# Compiled once a day per role and per kind of product (pme/core/prepared.py): the most frequent call.
+# Compiled once a day per role and per kind of product name (pme/core/prepared.py): the most frequent call.
 _ROWS = Prepared(
     "coverage_rows",
-    lambda shape, user, nam, drug, din: _rows_queryset(
-        shaped_actor(shape, user),
-        nam,
-        drug,
-        din if shape[2] else "",
+    lambda shape, user, nam, product: _rows_queryset(
+        shaped_actor(shape, user), nam, ProductName(shape[-1], product)
     ),
 )
 
 
-def _rows(actor: User, nam: NAM, product: Product) -> list[dict[str, Any]]:
-    """The person's requests for this drug that the pharmacist's rule (`status_lines_visible_to`: any
+def _rows_read(actor: User, nam: NAM, name: ProductName) -> tuple[Prepared, tuple[Any, ...], dict[str, Any]]:
+    """The person's requests for this product that the pharmacist's rule (`status_lines_visible_to`: any
     prescriber's, valid today or sent in the last 12 months) lets us read, status fields only: one query,
-    from its prepared form."""
-    shape = (*actor_shape(actor), bool(product.din))
-    return _ROWS.run(shape, user=actor.pk, nam=nam.value, drug=product.drug.pk, din=product.din)
+    from its prepared form, as `run_together` takes it."""
+    return (
+        _ROWS,
+        (*actor_shape(actor), name.kind),
+        {"user": actor.pk, "nam": nam.value, "product": name.value},
+    )
 
 
 def _authorization(row: dict[str, Any]) -> AuthorizationFacts:

@@ -11,8 +11,13 @@ retry.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+from typing import Any
+
 from pme.audit.channel import current_channel
 from pme.core import throttle
+from pme.core.prepared import Statement
 from pme.core.throttle import Verdict
 
 
@@ -24,5 +29,28 @@ def caller_bucket(user_pk: int) -> str:
 
 def count_call(service: str, bucket: str, *, limit: int, window: int, at: float | None = None) -> Verdict:
     """Counts one call of `service` for `bucket` if the rate allows it; otherwise refuses it, uncounted."""
+    counted = count_statement(service, bucket, limit=limit, window=window, at=at)
+    return throttle.take(counted.key, counted.rate, at=counted.at)
+
+
+@dataclass(frozen=True)
+class CountedCall:
+    """`count_call` in two halves, for a door that sends the count with its reads (run_together)."""
+
+    key: str
+    rate: throttle.Rate
+    at: float
+    statement: Statement
+
+    def verdict(self, rows: list[Any]) -> Verdict:
+        return throttle.taken(rows, self.key, self.rate, at=self.at)
+
+
+def count_statement(
+    service: str, bucket: str, *, limit: int, window: int, at: float | None = None
+) -> CountedCall:
+    """What `count_call` sends, not sent yet: its statement, and how to read the answer."""
+    at = time.time() if at is None else at
     rate = throttle.Rate(burst=limit, interval=window / limit)
-    return throttle.take(f"rate:{service}:{bucket}", rate, at=at)
+    key = f"rate:{service}:{bucket}"
+    return CountedCall(key, rate, at, throttle.take_statement(key, rate, at=at))

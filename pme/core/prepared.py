@@ -37,6 +37,7 @@ MAX_SHAPES = 256  # per prepared query and connection
 @dataclass(frozen=True)
 class _Compiled:
     compiler: Any  # the SQLCompiler that ran as_sql once (select, klass_info, converters come from it)
+    converters: dict[int, Any]  # what results_iter would work out anew on every run: the same each time
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[str, int] | None, ...]  # for each parameter: (value name, index) or a constant
@@ -141,6 +142,9 @@ class Prepared:
             slots.append(slot)
         return _Compiled(
             compiler=compiler,
+            converters=compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+            if sql
+            else {},
             sql=sql,
             params=tuple(params),
             slots=tuple(slots),
@@ -161,6 +165,7 @@ class Prepared:
         sql, params = _statement(compiled, values, window)
         runner = copy.copy(compiled.compiler)
         runner.as_sql = lambda *args, **kwargs: (sql, params)
+        runner.get_converters = lambda expressions: compiled.converters
         if fetched is not None:
             runner.execute_sql = lambda *args, **kwargs: iter([fetched])  # one chunk: every row
         stub = _QuerySet(compiled.queryset, runner)
@@ -182,30 +187,73 @@ def _statement(
     return sql, params
 
 
-def run_together(*calls: tuple[Prepared, Hashable, dict[str, Any]]) -> list[list[Any]]:
-    """Several prepared reads, each `(prepared, shape, values)`, with the rows of each as `run` gives
-    them. On PostgreSQL their statements go in one round trip (psycopg's pipeline mode: all are sent,
-    then all answers read), through Django's cursors, so they are counted like any other (the wait for
-    the answers falls in `fetchall`, after Django's execute wrappers: bench/breakdown.py counts it as
-    the caller's time); elsewhere, or when one cannot be prepared, one after the other."""
-    compiled = [prepared._compiled(shape, values, None) for prepared, shape, values in calls]
-    usings = {prepared.using for prepared, _shape, _values in calls}
-    connection = connections[next(iter(usings))] if len(usings) == 1 else None
-    if connection is None or connection.vendor != "postgresql" or any(c is None for c in compiled):
-        return [prepared.run(shape, **values) for prepared, shape, values in calls]
-    ready = [(p, c, values) for c, (p, _shape, values) in zip(compiled, calls, strict=True) if c is not None]
-    sent = [(c, values) for _prepared, c, values in ready if c.sql]  # no SQL: nothing to send, no rows
+@dataclass(frozen=True)
+class Statement:
+    """A plain statement that returns rows (a SELECT, or a write with RETURNING, such as a throttle's
+    upsert), to send with prepared reads in `run_together`; its answer is its rows as tuples."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+
+Read = tuple[Prepared, Hashable, dict[str, Any]]
+
+
+def run_together(*calls: Read | Statement) -> list[list[Any]]:
+    """Several statements, each a prepared read `(prepared, shape, values)` or a `Statement`, run in this
+    order, with the answer of each: the rows as `run` gives them, a statement's tuples. On PostgreSQL they
+    go in one round trip (psycopg's pipeline mode: all are sent, then all answers read; inside a
+    transaction its BEGIN goes with them), through Django's cursors, so they are counted like any other
+    (the wait for the answers falls in `fetchall`, after Django's execute wrappers: bench/breakdown.py
+    counts it as the caller's time); elsewhere, or when a read cannot be prepared, one after the other.
+    An error in one (e.g. the database refusing a write) is raised as it would be alone, and the
+    transaction it happened in cannot go on, as always. Statements run on the default database."""
+    plans: list[tuple[Statement | None, Read | None, _Compiled | None]] = []
+    usings = set()
+    for call in calls:
+        if isinstance(call, Statement):
+            plans.append((call, None, None))
+            usings.add("default")
+        else:
+            prepared, shape, values = call
+            plans.append((None, call, prepared._compiled(shape, values, None)))
+            usings.add(prepared.using)
+    connection = connections[usings.pop()] if len(usings) == 1 else None
+    unprepared = any(read is not None and compiled is None for _s, read, compiled in plans)
+    if connection is None or connection.vendor != "postgresql" or unprepared:
+        return [_run_alone(call) for call in calls]
+    sent: list[tuple[str, list[Any]]] = []
+    for statement, read, compiled in plans:
+        if statement is not None:
+            sent.append((statement.sql, list(statement.params)))
+        elif read is not None and compiled is not None and compiled.sql:  # no SQL: nothing to find
+            sent.append(_statement(compiled, read[2], None))
     connection.ensure_connection()  # the pipeline is the open connection's, even with nothing sent
     cursors = [connection.cursor() for _ in sent]
     try:
         with connection.connection.pipeline():
-            for cursor, (c, values) in zip(cursors, sent, strict=True):
-                cursor.execute(*_statement(c, values, None))
-            rows = iter([cursor.fetchall() for cursor in cursors])
+            for cursor, (sql, params) in zip(cursors, sent, strict=True):
+                cursor.execute(sql, params)
+            answers = iter([cursor.fetchall() for cursor in cursors])
     finally:
         for cursor in cursors:
             cursor.close()
-    return [prepared._execute(c, values, None, next(rows) if c.sql else []) for prepared, c, values in ready]
+    out: list[list[Any]] = []
+    for statement, read, compiled in plans:
+        if statement is not None:
+            out.append(list(next(answers)))
+        elif read is not None and compiled is not None:
+            out.append(read[0]._execute(compiled, read[2], None, next(answers) if compiled.sql else []))
+    return out
+
+
+def _run_alone(call: Read | Statement) -> list[Any]:
+    if not isinstance(call, Statement):
+        prepared, shape, values = call
+        return prepared.run(shape, **values)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(call.sql, list(call.params))
+        return list(cursor.fetchall())
 
 
 def _looks_like_stand_in(param: int | str) -> bool:

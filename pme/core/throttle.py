@@ -23,8 +23,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
+
+from pme.core.prepared import Statement
 
 TABLE = "core_throttlecounter"
 EPSILON = 1e-6
@@ -152,6 +155,17 @@ def _verdict(stamp: float, rate: Rate, at: float) -> Verdict:
 def take(key: str, rate: Rate, *, at: float | None = None) -> Verdict:
     """Admits one event on `key` if the rate allows it (counted), else refuses it (uncounted)."""
     at = _now(at)
+    statement = take_statement(key, rate, at=at)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, list(statement.params))
+        rows = cursor.fetchall()
+    return taken(rows, key, rate, at=at)
+
+
+def take_statement(key: str, rate: Rate, *, at: float) -> Statement:
+    """`take`'s upsert, to send with other statements (pme.core.prepared.run_together); `taken` reads its
+    answer. The GCRA in one statement: the arrival is the later of the stored stamp and now; admitted
+    (stamp moved on by one interval) unless that is more than the burst ahead of now."""
     arrival = f"(CASE WHEN {TABLE}.stamp > %s THEN {TABLE}.stamp ELSE %s END)"
     sql = (
         f"INSERT INTO {TABLE} (key, count, stamp, expires_at) VALUES (%s, 1, %s, %s) "  # noqa: S608
@@ -165,10 +179,12 @@ def take(key: str, rate: Rate, *, at: float | None = None) -> Verdict:
     params: list[str | float] = [key, first, first]
     params += [at, at, rate.interval, at, at, rate.interval]
     params += [at, at, rate.interval, at, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is not None:
+    return Statement(sql, tuple(params))
+
+
+def taken(rows: list[Any], key: str, rate: Rate, *, at: float) -> Verdict:
+    """The verdict of `take_statement`'s answer (a row: admitted; none: refused, and when to retry)."""
+    if rows:
         return Verdict(True, 0)
     return peek(key, rate, at=at)
 
