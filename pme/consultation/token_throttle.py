@@ -11,13 +11,8 @@ retry.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-from typing import Any
-
 from pme.audit.channel import current_channel
 from pme.core import throttle
-from pme.core.prepared import Statement
 from pme.core.throttle import Verdict
 
 
@@ -33,24 +28,9 @@ def count_call(service: str, bucket: str, *, limit: int, window: int, at: float 
     return throttle.take(counted.key, counted.rate, at=counted.at)
 
 
-@dataclass(frozen=True)
-class CountedCall:
-    """`count_call` in two halves, for a door that sends the count with its reads (run_together)."""
-
-    key: str
-    rate: throttle.Rate
-    at: float
-    statement: Statement
-
-    def verdict(self, rows: list[Any]) -> Verdict:
-        return throttle.taken(rows, self.key, self.rate, at=self.at)
-
-
 def count_statement(
     service: str, bucket: str, *, limit: int, window: int, at: float | None = None
-) -> CountedCall:
+) -> throttle.Counted:
     """What `count_call` sends, not sent yet: its statement, and how to read the answer."""
-    at = time.time() if at is None else at
     rate = throttle.Rate(burst=limit, interval=window / limit)
-    key = f"rate:{service}:{bucket}"
-    return CountedCall(key, rate, at, throttle.take_statement(key, rate, at=at))
+    return throttle.counted(f"rate:{service}:{bucket}", rate, at=at)

@@ -10,8 +10,9 @@ Two kinds of counter, both one row per key in `core_throttlecounter`:
   seconds, doubling, up to `max_delay`; a counter is forgotten `forget_after` seconds after its last
   admitted attempt. Attempts refused while waiting are not counted, so hammering does not lengthen the
   wait, and every wait ends by itself.
-- **Rate** (`take`, `peek`): a GCRA (generic cell rate algorithm, the "virtual scheduling" form of a
-  token bucket): `burst` at once, then one every `interval` seconds. One upsert both checks and takes.
+- **Rate** (`take`, `peek`; `counted` for a caller that sends the upsert with its reads): a GCRA (generic
+  cell rate algorithm, the "virtual scheduling" form of a token bucket): `burst` at once, then one every
+  `interval` seconds. One upsert both checks and takes.
 
 Times are seconds since the epoch (`time.time()`, floats), stored as such so that SQLite and PostgreSQL
 run the same SQL. Keys are made by the callers; they must not contain personal information in clear
@@ -180,6 +181,26 @@ def take_statement(key: str, rate: Rate, *, at: float) -> Statement:
     params += [at, at, rate.interval, at, at, rate.interval]
     params += [at, at, rate.interval, at, limit]
     return Statement(sql, tuple(params))
+
+
+@dataclass(frozen=True)
+class Counted:
+    """`take` in two halves, for a caller that sends the count with its reads (run_together): the
+    statement, and the verdict of its answer."""
+
+    key: str
+    rate: Rate
+    at: float
+    statement: Statement
+
+    def verdict(self, rows: list[Any]) -> Verdict:
+        return taken(rows, self.key, self.rate, at=self.at)
+
+
+def counted(key: str, rate: Rate, *, at: float | None = None) -> Counted:
+    """`take` not sent yet."""
+    at = _now(at)
+    return Counted(key, rate, at, take_statement(key, rate, at=at))
 
 
 def taken(rows: list[Any], key: str, rate: Rate, *, at: float) -> Verdict:
