@@ -141,6 +141,22 @@ def test_a_submitted_request_cannot_be_changed_through_the_orm(prescriber):
 
 
 @pytest.mark.django_db
+def test_a_submitted_request_read_from_the_database_keeps_what_it_loaded(prescriber):
+    """Read back whole, or with some columns only (one query's rows share what they loaded): a change of
+    a frozen field it loaded is refused, and what it did not load is not compared."""
+    sent = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
+    whole = AuthorizationRequest.objects.get(pk=sent.pk)
+    assert whole._loaded == {f: getattr(sent, f) for f in FROZEN_FIELDS}
+    assert whole._loaded_status == sent.status
+    some = AuthorizationRequest.objects.only("pk", "nam", "dosage").get(pk=sent.pk)
+    assert some._loaded == {"nam": sent.nam, "dosage": sent.dosage}
+    assert some._loaded_status == ""
+    whole.dosage = "something else"
+    with pytest.raises(FrozenRequestError, match="dosage"):
+        whole.save()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("column", ["nam", "dosage", "clinical_notes", "insured_birth_date", "answers"])
 def test_a_submitted_request_cannot_be_changed_in_the_database(prescriber, column):
     request = submit_request(request_id=make_draft(prescriber).pk, actor=prescriber).auth_request
