@@ -24,8 +24,8 @@ def caller_bucket(user_pk: int) -> str:
 
 def count_call(service: str, bucket: str, *, limit: int, window: int, at: float | None = None) -> Verdict:
     """Counts one call of `service` for `bucket` if the rate allows it; otherwise refuses it, uncounted."""
-    counted = count_statement(service, bucket, limit=limit, window=window, at=at)
-    return throttle.take(counted.key, counted.rate, at=counted.at)
+    count = count_statement(service, bucket, limit=limit, window=window, at=at)
+    return count.verdict(count.statement.run())
 
 
 def count_statement(

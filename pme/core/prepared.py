@@ -195,6 +195,12 @@ class Statement:
     sql: str
     params: tuple[Any, ...]
 
+    def run(self) -> list[Any]:
+        """The statement alone, on the default database."""
+        with connections["default"].cursor() as cursor:
+            cursor.execute(self.sql, list(self.params))
+            return list(cursor.fetchall())
+
 
 Read = tuple[Prepared, Hashable, dict[str, Any]]
 
@@ -248,12 +254,10 @@ def run_together(*calls: Read | Statement) -> list[list[Any]]:
 
 
 def _run_alone(call: Read | Statement) -> list[Any]:
-    if not isinstance(call, Statement):
-        prepared, shape, values = call
-        return prepared.run(shape, **values)
-    with connections["default"].cursor() as cursor:
-        cursor.execute(call.sql, list(call.params))
-        return list(cursor.fetchall())
+    if isinstance(call, Statement):
+        return call.run()
+    prepared, shape, values = call
+    return prepared.run(shape, **values)
 
 
 def _looks_like_stand_in(param: int | str) -> bool:

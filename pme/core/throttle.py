@@ -155,12 +155,8 @@ def _verdict(stamp: float, rate: Rate, at: float) -> Verdict:
 
 def take(key: str, rate: Rate, *, at: float | None = None) -> Verdict:
     """Admits one event on `key` if the rate allows it (counted), else refuses it (uncounted)."""
-    at = _now(at)
-    statement = take_statement(key, rate, at=at)
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, list(statement.params))
-        rows = cursor.fetchall()
-    return taken(rows, key, rate, at=at)
+    count = counted(key, rate, at=at)
+    return count.verdict(count.statement.run())
 
 
 def take_statement(key: str, rate: Rate, *, at: float) -> Statement:
