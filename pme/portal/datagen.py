@@ -1,7 +1,9 @@
 """Synthetic data for the benchmarks (`manage.py generate_data`, bench/run.py): ten years of requests.
 
-Shape at full scale (3 M requests): 3.7 M insured persons of whom a few have many requests (the person is
-drawn with a power law, so chronic patients renew year after year), 25,000 prescribers with skewed
+Shape at full scale (3 M requests): 3.7 M insured persons, of whom one in fifty is a chronic patient who
+renews treatments year after year (40 % of the requests, about 16 each in ten years); the others have one
+now and then (`person_for`: a person's number of requests does not grow with the size of the data),
+25,000 prescribers with skewed
 activity (a person mostly stays with the same prescriber), 10,000 collaborators each working for one to
 three prescribers, drugs and indications of the catalogue with skewed popularity, and sending dates over
 ten years growing ~5 % a year. Each sent request lives a drawn life (`_life`: accepted at once by the
@@ -22,6 +24,7 @@ yearly counters continue); the users are created once. The same seed gives the s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import random
 import threading
@@ -237,6 +240,22 @@ def scaled(full: int, requests: int, minimum: int) -> int:
     return max(minimum, min(full, full * requests // 100_000))
 
 
+CHRONIC_SHARE = 0.4  # of the requests: chronic patients' renewals and second drugs
+CHRONIC_EVERY = 50  # one insured person in fifty is a chronic patient (about 16 requests each in ten years)
+
+
+def person_for(rng: random.Random, persons: int) -> int:
+    """The insured person (a number below `persons`) of the next request: a chronic patient (the first
+    fiftieth) for 40 % of them, anyone else for the rest, each uniformly. A person's expected number of
+    requests is the same at 100,000 and at 3 M requests; a power-law draw gave the first person 2,000 of
+    100,000 and 25,000 of 3 M (growing as N^(2/3)), an impossible patient who made every look-up of
+    theirs heavier as the data grew."""
+    chronic = max(1, persons // CHRONIC_EVERY)
+    if rng.random() < CHRONIC_SHARE or chronic == persons:
+        return int(chronic * rng.random())
+    return chronic + int((persons - chronic) * rng.random())
+
+
 def nam_for(person: int, rng_state: int = 0) -> tuple[str, str, str, dt.date]:
     """The (NAM, surname, first name, birth date) of insured person number `person`, deterministic."""
     h = (person * 2_654_435_761 + rng_state) & 0xFFFFFFFF
@@ -246,10 +265,21 @@ def nam_for(person: int, rng_state: int = 0) -> tuple[str, str, str, dt.date]:
     month = 1 + (h >> 4) % 12
     day = 1 + (h >> 16) % 28
     female = (h >> 20) & 1
-    letters = "".join(c for c in _ascii(surname) if c.isalpha())[:3].upper().ljust(3, "X")
-    initial = _ascii(first)[0].upper()
+    letters = _nam_letters(surname)
+    initial = _nam_initial(first)
     nam = f"{letters}{initial}{year % 100:02d}{month + 50 * female:02d}{day:02d}{person % 100:02d}"
     return nam, surname, first, dt.date(year, month, day)
+
+
+@functools.cache
+def _nam_letters(surname: str) -> str:
+    """The NAM's first three letters, from the surname (a few hundred names: worked out once each)."""
+    return "".join(c for c in _ascii(surname) if c.isalpha())[:3].upper().ljust(3, "X")
+
+
+@functools.cache
+def _nam_initial(first_name: str) -> str:
+    return _ascii(first_name)[0].upper()
 
 
 def _ascii(text: str) -> str:
@@ -752,7 +782,7 @@ def _rows(
         u = (i + rng.random()) / total
         fraction = (-1 + (1 + growth * (2 + growth) * u) ** 0.5) / growth
         sent = start + fraction * span
-        person = int(population.persons * rng.random() ** 3)
+        person = person_for(rng, population.persons)
         identity = persons_seen.get(person)
         if identity is None:
             nam, surname, first, birth = nam_for(person)

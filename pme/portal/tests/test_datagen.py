@@ -65,6 +65,24 @@ def test_distributions_are_skewed_and_recent_requests_are_still_open() -> None:
     assert len(years) >= 10  # spread over ten years
 
 
+def test_a_persons_number_of_requests_does_not_grow_with_the_data() -> None:
+    """The same draw at 20,000 and at 600,000 requests (persons in proportion, as `generate` sizes them):
+    the busiest person has about as many requests at both sizes, a plausible number for ten years."""
+
+    def busiest(requests: int) -> tuple[int, float]:
+        persons = datagen.FULL_PERSONS * requests // datagen.FULL_REQUESTS
+        rng = random.Random(requests)
+        counts = Counter(datagen.person_for(rng, persons) for _ in range(requests))
+        chronic = persons // datagen.CHRONIC_EVERY
+        return counts.most_common(1)[0][1], sum(counts[p] for p in range(chronic)) / chronic
+
+    small, large = busiest(20_000), busiest(600_000)
+    assert 12 < small[1] < 20  # a chronic patient: ~16 requests in ten years
+    assert 12 < large[1] < 20
+    assert large[0] <= 1.5 * small[0]
+    assert large[0] < 60
+
+
 def test_collaborators_work_for_generated_prescribers() -> None:
     datagen.generate(requests=200, seed=5, now=NOW)
     collaborators = User.objects.filter(role=Role.COLLABORATOR, username__startswith=datagen.PREFIX)
