@@ -1,15 +1,14 @@
 """Synthetic data for the benchmarks (`manage.py generate_data`, bench/run.py): ten years of requests.
 
 Shape at full scale (3 M requests): 3.7 M insured persons, of whom one in fifty is a chronic patient who
-renews treatments year after year (40 % of the requests, about 16 each in ten years); the others have one
-now and then (`person_for`: a person's number of requests does not grow with the size of the data),
-25,000 prescribers with skewed
-activity (a person mostly stays with the same prescriber), 10,000 collaborators each working for one to
-three prescribers, drugs and indications of the catalogue with skewed popularity, and sending dates over
-ten years growing ~5 % a year. Each sent request lives a drawn life (`_life`: accepted at once by the
-criteria check, or taken by a reviewer, perhaps questioned, then decided; a refusal sometimes reviewed) at
-rates that meet a 7-day decision target, and its status is where that life has reached today: only the
-last days' requests are still open (a few thousand at 3 M). Every event is a timeline entry (taking a
+renews treatments year after year (40 % of the requests, about 16 each in ten years); the others have one now
+and then (`person_for`: a person's number of requests does not grow with the size of the data); 25,000
+prescribers with skewed activity (a person mostly stays with the same prescriber), 10,000 collaborators each
+working for one to three prescribers, drugs and indications of the catalogue with skewed popularity, and
+sending dates over ten years growing ~5 % a year. Each sent request lives a drawn life (`_life`: accepted at
+once by the criteria check, or taken by a reviewer, perhaps questioned, then decided; a refusal sometimes
+reviewed) at rates that meet a 7-day decision target, and its status is where that life has reached today:
+only the last days' requests are still open (a few thousand at 3 M). Every event is a timeline entry (taking a
 request is not written), and open requests carry their review queue order (pme/authorizations/queue.py).
 
 Requests and timeline entries are written with PostgreSQL COPY (or batched INSERTs on SQLite) straight in
@@ -273,7 +272,7 @@ def nam_for(person: int, rng_state: int = 0) -> tuple[str, str, str, dt.date]:
 
 @functools.cache
 def _nam_letters(surname: str) -> str:
-    """The NAM's first three letters, from the surname (a few hundred names: worked out once each)."""
+    """The NAM's first three letters, from the surname (a few dozen names: worked out once each)."""
     return "".join(c for c in _ascii(surname) if c.isalpha())[:3].upper().ljust(3, "X")
 
 
