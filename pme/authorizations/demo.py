@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,7 +24,7 @@ from pme.authorizations.demo_cases import PRIOR_LISTS, Case, ExceptionalCase, Pr
 from pme.authorizations.models import RequestKind, RequestType, Urgency
 from pme.authorizations.services import DraftInput, TreatmentInput
 from pme.catalogue.criteria import Outcome, evaluate
-from pme.core.nam import NAM
+from pme.core.nam import NAM, name_letters
 
 FEMALE_NAMES = [
     "Julie",
@@ -118,11 +117,6 @@ def julie() -> Person:
     return Person(NAM.parse(JULIE_NAM), "Tremblay", "Julie", dt.date(1985, 3, 15), "f")
 
 
-def _letters(text: str) -> str:
-    plain = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return "".join(c for c in plain.upper() if c.isalpha())
-
-
 def new_person(
     rng: random.Random, *, ages: tuple[int, int], sex: str, on: dt.date, taken: set[str]
 ) -> Person:
@@ -135,7 +129,7 @@ def new_person(
         last = rng.choice(SURNAMES)
         first = rng.choice(FEMALE_NAMES if sex == "f" else MALE_NAMES)
         month = birth.month + (50 if sex == "f" else 0)
-        raw = f"{(_letters(last)[:3] + _letters(first)[0]).ljust(4, 'X')}{birth.year % 100:02d}{month:02d}"
+        raw = f"{name_letters(last, first)}{birth.year % 100:02d}{month:02d}"
         raw += f"{birth.day:02d}{rng.randint(10, 99)}"
         if raw not in taken:
             taken.add(raw)

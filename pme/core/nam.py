@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _COMPACT = re.compile(r"^[A-Z]{4}[0-9]{8}$")
@@ -74,6 +75,17 @@ class NAM:
 
     def __str__(self) -> str:
         return self.formatted()
+
+
+def name_letters(surname: str, first_name: str) -> str:
+    """The NAM's first four characters: the first three letters of the surname (X for each one missing),
+    then the first letter of the first name, without accents ("Bélanger", "Émile" → "BELE")."""
+
+    def letters(text: str) -> str:
+        plain = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+        return "".join(c for c in plain.upper() if c.isalpha())
+
+    return letters(surname)[:3].ljust(3, "X") + letters(first_name)[:1]
 
 
 _WEIGHTS = (7, 1, 1, 3, 9, 7, 3, 9, 5, 3, 1, 3, 5, 7, 6, 9, 1)

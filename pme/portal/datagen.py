@@ -40,6 +40,7 @@ from pme.accounts.models import Delegation, PharmacistProfile, PrescriberProfile
 from pme.authorizations.models import AuthorizationRequest, RequestCounter, TimelineEntry
 from pme.authorizations.queue import queue_fields, rebuild_counts
 from pme.catalogue.models import Indication
+from pme.core.nam import name_letters
 
 FULL_REQUESTS = 3_000_000
 FULL_PERSONS = 3_700_000
@@ -264,27 +265,14 @@ def nam_for(person: int, rng_state: int = 0) -> tuple[str, str, str, dt.date]:
     month = 1 + (h >> 4) % 12
     day = 1 + (h >> 16) % 28
     female = (h >> 20) & 1
-    letters = _nam_letters(surname)
-    initial = _nam_initial(first)
-    nam = f"{letters}{initial}{year % 100:02d}{month + 50 * female:02d}{day:02d}{person % 100:02d}"
+    nam = (
+        f"{_name_letters(surname, first)}{year % 100:02d}{month + 50 * female:02d}{day:02d}{person % 100:02d}"
+    )
     return nam, surname, first, dt.date(year, month, day)
 
 
-@functools.cache
-def _nam_letters(surname: str) -> str:
-    """The NAM's first three letters, from the surname (a few dozen names: worked out once each)."""
-    return "".join(c for c in _ascii(surname) if c.isalpha())[:3].upper().ljust(3, "X")
-
-
-@functools.cache
-def _nam_initial(first_name: str) -> str:
-    return _ascii(first_name)[0].upper()
-
-
-def _ascii(text: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+# The NAM's letters of each pair of names (81 surnames × 46 first names), worked out once.
+_name_letters = functools.cache(name_letters)
 
 
 # --- users ----------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pme.core.nam import NAM, InvalidNAM, checksum_warning
+from pme.core.nam import NAM, InvalidNAM, checksum_warning, name_letters
 
 letters = st.text(alphabet=string.ascii_uppercase, min_size=4, max_size=4)
 admin_digits = st.integers(min_value=0, max_value=99)
@@ -100,3 +100,16 @@ def test_the_checksum_accepts_exactly_one_last_digit(prefix, year):
     parses (the checksum only ever warns, it never rejects)."""
     warnings = [checksum_warning(NAM.parse(f"{prefix}{digit}"), year) for digit in range(10)]
     assert warnings.count(False) == 1
+
+
+@pytest.mark.parametrize(
+    ("surname", "first_name", "letters"),
+    [
+        ("Tremblay", "Julie", "TREJ"),
+        ("Bélanger", "Émile", "BELE"),
+        ("Ng", "Anne", "NGXA"),
+        ("D'Arcy", "Luc", "DARL"),
+    ],
+)
+def test_the_letters_of_a_nam_come_from_the_names_without_accents(surname, first_name, letters):
+    assert name_letters(surname, first_name) == letters
